@@ -1,0 +1,66 @@
+# livetally — run `make help` for the targets.
+include versions.env
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+STACK := npx --no-install tsx local/cli.ts
+MVN_VERSIONS := -Dflink.version=$(FLINK_VERSION) \
+	-Dflink.kafka.connector.version=$(FLINK_KAFKA_CONNECTOR_VERSION) \
+	-Dflink.jdbc.connector.version=$(FLINK_JDBC_CONNECTOR_VERSION) \
+	-Dpostgres.jdbc.version=$(POSTGRES_JDBC_VERSION) \
+	-Dlog4j.version=$(LOG4J_VERSION)
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make \033[36m<target>\033[0m\n"} \
+		/^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2 } \
+		/^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+node_modules: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+.PHONY: deps
+deps: node_modules ## Install the npm dependencies (npm ci).
+
+##@ Local stack (real Kafka, Apicurio Registry, PostgreSQL and Flink as local processes)
+
+.PHONY: stack-up
+stack-up: node_modules ## Start the local stack (idempotent) and wait until every engine is healthy.
+	$(STACK) up
+
+.PHONY: stack-down
+stack-down: node_modules ## Stop the processes the local stack started.
+	$(STACK) down
+
+.PHONY: stack-status
+stack-status: node_modules ## Show each engine's health, version, port and memory.
+	$(STACK) status
+
+##@ Development
+
+.PHONY: test
+test: node_modules stack-up ## Run the unit and integration tests (starts the stack if needed).
+	npx --no-install vitest run
+
+.PHONY: test-unit
+test-unit: node_modules ## Run the unit tests only (no stack needed).
+	npx --no-install vitest run --project unit
+
+.PHONY: lint
+lint: node_modules ## Type-check, lint and check formatting.
+	npx --no-install tsc --noEmit
+	npx --no-install eslint .
+	npx --no-install prettier --check .
+
+.PHONY: format
+format: node_modules ## Format the TypeScript, JSON and YAML sources.
+	npx --no-install prettier --write .
+
+.PHONY: flink-runner
+flink-runner: ## Build the Flink SQL runner jar (flink-sql/runner).
+	cd flink-sql/runner && mvn -B -q $(MVN_VERSIONS) package

@@ -1,0 +1,74 @@
+import { endpoints } from "./endpoints.js";
+import { seconds } from "./progress.js";
+import { stackContext, stackDown, stackStatus, stackUp } from "./stack.js";
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+async function status(): Promise<boolean> {
+  const ctx = stackContext();
+  const engines = await stackStatus(ctx);
+  const rows = [["ENGINE", "STATE", "VERSION", "PID", "PORT", "RSS_MIB", "PEAK_RSS_MIB", "DETAIL"]];
+  for (const e of engines) {
+    rows.push([
+      e.name,
+      e.health.healthy ? "healthy" : e.pid === undefined ? "stopped" : "unhealthy",
+      e.health.version ?? "-",
+      e.pid === undefined ? "-" : String(e.pid),
+      String(e.port),
+      String(e.rssMiB),
+      String(e.peakRssMiB),
+      e.health.detail,
+    ]);
+  }
+  const healthy = engines.filter((e) => e.health.healthy).length;
+  const rss = engines.reduce((n, e) => n + e.rssMiB, 0);
+  const peak = engines.reduce((n, e) => n + e.peakRssMiB, 0);
+  console.log(table(rows));
+  console.log(`stack: ${healthy}/${engines.length} healthy, rss ${rss} MiB, peak rss ${peak} MiB`);
+  return healthy === engines.length;
+}
+
+async function main(command: string | undefined): Promise<number> {
+  switch (command) {
+    case "up": {
+      const begin = Date.now();
+      const took = await stackUp(stackContext());
+      const e = endpoints();
+      console.log(
+        `stack up in ${seconds(Date.now() - begin)} (${[...took].map(([n, ms]) => `${n} ${seconds(ms)}`).join(", ")})`,
+      );
+      console.log(`  kafka     ${e.kafkaBrokers.join(",")}`);
+      console.log(`  registry  ${e.registryUrl}`);
+      console.log(`  postgres  ${e.databaseUrl.replace(/:[^:@/]+@/, ":***@")}`);
+      console.log(`  flink     ${e.flinkRestUrl}`);
+      return 0;
+    }
+    case "down": {
+      for (const { name, result } of await stackDown(stackContext())) console.log(`${name}: ${result}`);
+      return 0;
+    }
+    case "status":
+      return (await status()) ? 0 : 1;
+    default:
+      console.error("usage: tsx local/cli.ts up|down|status");
+      return 2;
+  }
+}
+
+main(process.argv[2]).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`stack: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

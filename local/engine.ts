@@ -1,0 +1,34 @@
+import type { Versions } from "../versions.js";
+import type { LaunchSpec } from "./processes.js";
+import type { StackSettings } from "./settings.js";
+
+export interface Health {
+  readonly healthy: boolean;
+  /** The version the running engine reports about itself, when it is up. */
+  readonly version?: string;
+  readonly detail: string;
+}
+
+export interface StackContext {
+  readonly settings: StackSettings;
+  readonly versions: Versions;
+}
+
+/** One engine of the local stack: how to install it, start it and tell that it is healthy. */
+export interface Engine {
+  readonly name: string;
+  readonly port: number;
+  readonly startTimeoutMs: number;
+  /** The signal that makes this engine shut down cleanly and promptly. */
+  readonly stopSignal: NodeJS.Signals;
+  /** Engines that must be healthy before this one starts. */
+  readonly dependsOn: readonly string[];
+  /** Missing prerequisites, each named with how to get it. */
+  missingPrerequisites(): string[];
+  /** Downloads and initialises whatever is missing; idempotent. */
+  prepare(step: (what: string) => void): Promise<void>;
+  launchSpec(): LaunchSpec;
+  probe(): Promise<Health>;
+  /** Runs once the engine is healthy (creating databases, say); idempotent. */
+  afterHealthy?(): Promise<void>;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { endpoints } from "./endpoints.js";
+import { stackSettings } from "./settings.js";
+
+describe("stack settings", () => {
+  it("has defaults that stay clear of the usual ports", () => {
+    const s = stackSettings({});
+    expect(s.postgres.port).not.toBe(5432);
+    expect(s.kafka.port).not.toBe(9092);
+    expect(s.kafka.heap).toBe("512m");
+  });
+
+  it("names every bad value at once", () => {
+    expect(() =>
+      stackSettings({
+        LIVETALLY_KAFKA_PORT: "99999",
+        LIVETALLY_FLINK_HEAP: "lots",
+        LIVETALLY_FLINK_SLOTS: "0",
+      }),
+    ).toThrow(
+      /LIVETALLY_KAFKA_PORT=99999: expected a TCP port[\s\S]*LIVETALLY_FLINK_SLOTS=0[\s\S]*LIVETALLY_FLINK_HEAP=lots/,
+    );
+  });
+});
+
+describe("endpoints", () => {
+  it("point at the local stack by default", () => {
+    const e = endpoints({ LIVETALLY_KAFKA_PORT: "30001", LIVETALLY_PG_PASSWORD: "p@ss" });
+    expect(e.kafkaBrokers).toEqual(["127.0.0.1:30001"]);
+    expect(e.registryUrl).toBe("http://127.0.0.1:28080/apis/ccompat/v7");
+    expect(e.databaseUrl).toBe("postgresql://livetally:p%40ss@127.0.0.1:25432/livetally");
+  });
+
+  it("take explicit addresses, as Kubernetes sets them", () => {
+    const e = endpoints({
+      KAFKA_BOOTSTRAP_SERVERS: "kafka-0:9092, kafka-1:9092",
+      SCHEMA_REGISTRY_URL: "http://registry:8080/apis/ccompat/v7",
+      DATABASE_URL: "postgresql://app@db:5432/livetally",
+    });
+    expect(e.kafkaBrokers).toEqual(["kafka-0:9092", "kafka-1:9092"]);
+    expect(e.registryUrl).toBe("http://registry:8080/apis/ccompat/v7");
+  });
+
+  it("reject a database URL of the wrong kind", () => {
+    expect(() => endpoints({ DATABASE_URL: "mysql://db/x" })).toThrow(
+      /DATABASE_URL=mysql:\/\/db\/x: expected a postgresql:/,
+    );
+  });
+});

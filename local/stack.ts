@@ -1,0 +1,151 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { versions } from "../versions.js";
+import type { Engine, Health, StackContext } from "./engine.js";
+import { FlinkEngine } from "./engines/flink.js";
+import { KafkaEngine } from "./engines/kafka.js";
+import { PostgresEngine } from "./engines/postgres.js";
+import { RegistryEngine } from "./engines/registry.js";
+import { launch, livePid, stopByPidFile, treeMemoryMiB } from "./processes.js";
+import { ProgressLine, seconds } from "./progress.js";
+import { stackSettings } from "./settings.js";
+
+export class StackError extends Error {
+  override readonly name = "StackError";
+}
+
+export function stackContext(env: NodeJS.ProcessEnv = process.env): StackContext {
+  return { settings: stackSettings(env), versions: versions() };
+}
+
+/** The engines in start order; each names the engines it needs first. */
+export function stackEngines(ctx: StackContext): Engine[] {
+  return [new PostgresEngine(ctx), new KafkaEngine(ctx), new FlinkEngine(ctx), new RegistryEngine(ctx)];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+function logTail(file: string, lines = 15): string {
+  if (!existsSync(file)) return "(no log yet)";
+  return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** Starts every engine that is not running, and waits until all are healthy. Idempotent. */
+export async function stackUp(ctx: StackContext): Promise<Map<string, number>> {
+  const engines = stackEngines(ctx);
+  const missing = engines.flatMap((e) => e.missingPrerequisites());
+  if (missing.length > 0) {
+    throw new StackError(`missing prerequisites:\n  - ${[...new Set(missing)].join("\n  - ")}`);
+  }
+  const progress = new ProgressLine(engines.map((e) => e.name));
+  const tookMs = new Map<string, number>();
+  try {
+    // Preparation downloads through Maven; one at a time keeps the local repository consistent.
+    for (const engine of engines) {
+      await engine.prepare((what) => progress.set(engine.name, what));
+      progress.set(engine.name, "prepared");
+    }
+    const healthy = new Map<string, Promise<void>>();
+    for (const engine of engines) {
+      const deps = engine.dependsOn.map((d) => healthy.get(d) ?? Promise.resolve());
+      healthy.set(
+        engine.name,
+        Promise.all(deps).then(async () => {
+          const begin = Date.now();
+          await startOne(engine, (text) => progress.set(engine.name, text));
+          tookMs.set(engine.name, Date.now() - begin);
+        }),
+      );
+    }
+    const results = await Promise.allSettled(healthy.values());
+    const failures = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
+    if (failures.length > 0) throw new StackError(failures.join("\n"));
+  } finally {
+    progress.stop();
+  }
+  return tookMs;
+}
+
+async function startOne(engine: Engine, report: (text: string) => void): Promise<void> {
+  const spec = engine.launchSpec();
+  let pid = livePid(spec.pidFile);
+  if (pid !== undefined && (await engine.probe()).healthy) {
+    report(`already running (pid ${pid})`);
+    return;
+  }
+  if (pid === undefined) {
+    if (!(await portIsFree(engine.port))) {
+      throw new StackError(
+        `${engine.name}: port ${engine.port} is taken by a process the stack did not start; free it or choose another port (see README, "Local stack")`,
+      );
+    }
+    report("starting");
+    pid = launch(spec);
+  }
+  const deadline = Date.now() + engine.startTimeoutMs;
+  let last: Health = { healthy: false, detail: "not probed yet" };
+  while (Date.now() < deadline) {
+    if (livePid(spec.pidFile) === undefined) {
+      throw new StackError(
+        `${engine.name} exited while starting; its log is ${spec.logFile}:\n${logTail(spec.logFile)}`,
+      );
+    }
+    last = await engine.probe();
+    if (last.healthy) break;
+    report(`waiting to be healthy (pid ${pid})`);
+    await sleep(500);
+  }
+  if (!last.healthy) {
+    throw new StackError(
+      `${engine.name} did not become healthy within ${seconds(engine.startTimeoutMs)} (${last.detail}); its log is ${spec.logFile}`,
+    );
+  }
+  await engine.afterHealthy?.();
+  report(`healthy${last.version ? ` (${last.version})` : ""}`);
+}
+
+/** Stops, in reverse start order, only the processes whose pid files the stack wrote. */
+export async function stackDown(ctx: StackContext): Promise<Array<{ name: string; result: string }>> {
+  const results: Array<{ name: string; result: string }> = [];
+  for (const engine of stackEngines(ctx).reverse()) {
+    const result = await stopByPidFile(engine.launchSpec().pidFile, engine.stopSignal, 30_000);
+    results.push({ name: engine.name, result });
+  }
+  return results;
+}
+
+export interface EngineStatus {
+  readonly name: string;
+  readonly pid: number | undefined;
+  readonly port: number;
+  readonly health: Health;
+  readonly rssMiB: number;
+  readonly peakRssMiB: number;
+}
+
+export async function stackStatus(ctx: StackContext): Promise<EngineStatus[]> {
+  return Promise.all(
+    stackEngines(ctx).map(async (engine) => {
+      const pid = livePid(engine.launchSpec().pidFile);
+      const health: Health =
+        pid === undefined ? { healthy: false, detail: "not running" } : await engine.probe();
+      const memory = pid === undefined ? { rss: 0, peak: 0 } : treeMemoryMiB(pid);
+      return {
+        name: engine.name,
+        pid,
+        port: engine.port,
+        health,
+        rssMiB: memory.rss,
+        peakRssMiB: memory.peak,
+      };
+    }),
+  );
+}
