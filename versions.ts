@@ -21,6 +21,9 @@ const KEYS = [
   "KUBECTL_VERSION",
   "CERT_MANAGER_VERSION",
   "NODE_IMAGE_VERSION",
+  "GRAFANA_VERSION",
+  "CLOUDNATIVEPG_CHART_VERSION",
+  "KUBE_PROMETHEUS_STACK_VERSION",
 ] as const;
 
 export type VersionKey = (typeof KEYS)[number];

@@ -1,0 +1,145 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../versions.js";
+import { grafana as grafanaNames } from "./names.js";
+
+/**
+ * The one typed configuration of the platform. Two profiles come from it: `kind` for a laptop and
+ * `production`. The Helm chart exposes a subset of these fields as values (see helm/values.ts).
+ */
+export type Profile = "kind" | "production";
+export const profiles: readonly Profile[] = ["kind", "production"];
+
+/** A container's resources, exactly as Kubernetes takes them. */
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly memory: string; readonly cpu?: string };
+}
+
+export interface FlinkProcess {
+  /** Flink's resource spec takes CPU as a number of cores. */
+  readonly cpu: number;
+  readonly memory: string;
+}
+
+export interface PlatformConfig {
+  readonly profile: Profile;
+  readonly images: {
+    /** Where the livetally images are pulled from; kind loads them under this name. */
+    readonly registry: string;
+    readonly tag: string;
+    readonly pullPolicy: "IfNotPresent" | "Always" | "Never";
+  };
+  readonly kafka: {
+    readonly brokers: number;
+    /** 0: the brokers are controllers too (one combined KRaft pool, for kind). */
+    readonly controllers: number;
+    readonly storage: string;
+    readonly resources: Resources;
+    readonly replication: number;
+    readonly minInsyncReplicas: number;
+  };
+  readonly postgres: {
+    readonly instances: number;
+    readonly storage: string;
+    readonly resources: Resources;
+    readonly antiAffinity: "preferred" | "required";
+  };
+  readonly registry: { readonly replicas: number; readonly resources: Resources };
+  readonly flink: {
+    readonly parallelism: number;
+    readonly slotsPerTaskManager: number;
+    readonly jobManager: FlinkProcess;
+    readonly taskManager: FlinkProcess;
+    readonly checkpointStorage: string;
+    /** kind's local-path volumes are node-local; a multi-node cluster needs ReadWriteMany. */
+    readonly checkpointAccessMode: "ReadWriteOnce" | "ReadWriteMany";
+    readonly checkpointIntervalMs: number;
+  };
+  readonly voting: { readonly replicas: number; readonly resources: Resources };
+  readonly registration: { readonly resources: Resources };
+  readonly setup: { readonly resources: Resources };
+  readonly grafana: {
+    readonly enabled: boolean;
+    /** The Secret holding `admin-user` and `admin-password`. */
+    readonly adminSecret: string;
+    /** Whether the platform creates that Secret with a random password. */
+    readonly createAdminSecret: boolean;
+    readonly replicas: number;
+    readonly resources: Resources;
+  };
+  readonly election: {
+    readonly voters: number;
+    readonly seed: number;
+    /** Votes per second the voting service casts, across its replicas. */
+    readonly votingRateLimit: number;
+  };
+  readonly logLevel: "debug" | "info" | "warn" | "error";
+  /** PodDisruptionBudgets for the replicated Deployments. */
+  readonly disruptionBudgets: boolean;
+}
+
+function resources(cpu: string, memory: string): Resources {
+  return { requests: { cpu, memory }, limits: { memory } };
+}
+
+/** The livetally images are tagged with the project's own version. */
+function projectVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+export function platformConfig(profile: Profile): PlatformConfig {
+  const small = profile === "kind";
+  return {
+    profile,
+    images: {
+      registry: small ? "livetally" : "ghcr.io/livetally",
+      tag: projectVersion(),
+      pullPolicy: small ? "IfNotPresent" : "Always",
+    },
+    kafka: {
+      brokers: small ? 1 : 3,
+      controllers: small ? 0 : 3,
+      storage: small ? "2Gi" : "100Gi",
+      resources: small ? resources("250m", "1Gi") : resources("2", "8Gi"),
+      replication: small ? 1 : 3,
+      minInsyncReplicas: small ? 1 : 2,
+    },
+    postgres: {
+      instances: small ? 1 : 3,
+      storage: small ? "1Gi" : "50Gi",
+      resources: small ? resources("100m", "256Mi") : resources("1", "4Gi"),
+      antiAffinity: small ? "preferred" : "required",
+    },
+    registry: {
+      replicas: small ? 1 : 2,
+      resources: small ? resources("100m", "512Mi") : resources("500m", "1Gi"),
+    },
+    flink: {
+      parallelism: small ? 1 : 6,
+      slotsPerTaskManager: small ? 1 : 2,
+      jobManager: small ? { cpu: 0.5, memory: "1024m" } : { cpu: 1, memory: "2048m" },
+      taskManager: small ? { cpu: 0.5, memory: "1536m" } : { cpu: 2, memory: "4096m" },
+      checkpointStorage: small ? "1Gi" : "20Gi",
+      checkpointAccessMode: small ? "ReadWriteOnce" : "ReadWriteMany",
+      checkpointIntervalMs: 10_000,
+    },
+    voting: {
+      replicas: small ? 1 : 3,
+      resources: small ? resources("100m", "192Mi") : resources("500m", "512Mi"),
+    },
+    registration: { resources: small ? resources("100m", "256Mi") : resources("500m", "512Mi") },
+    setup: { resources: resources("50m", "128Mi") },
+    grafana: {
+      enabled: true,
+      adminSecret: grafanaNames.adminSecret,
+      createAdminSecret: true,
+      replicas: 1,
+      resources: small ? resources("50m", "192Mi") : resources("250m", "512Mi"),
+    },
+    election: { voters: small ? 1000 : 100_000, seed: 42, votingRateLimit: small ? 20 : 500 },
+    logLevel: "info",
+    disruptionBudgets: !small,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Every name that more than one construct refers to, defined once: the Kafka cluster and its
+ * users, the PostgreSQL cluster, its databases and roles, the Secrets, Services and ConfigMaps.
+ */
+export const NAMESPACE = "livetally";
+
+/** The namespaces the operators and Prometheus are installed into (`make kind-up`). */
+export const operatorNamespaces = {
+  strimzi: "strimzi-system",
+  cnpg: "cnpg-system",
+  flink: "flink-operator",
+  monitoring: "monitoring",
+} as const;
+
+export const kafka = {
+  cluster: "livetally",
+  /** Strimzi names the bootstrap Service after the cluster. */
+  bootstrapService: "livetally-kafka-bootstrap",
+  /** The internal listener: SASL SCRAM-SHA-512 over plain TCP inside the namespace. */
+  port: 9092,
+  brokerPool: "brokers",
+  controllerPool: "controllers",
+  metricsPort: 9404,
+} as const;
+
+/** Kafka principals, one per workload; Strimzi writes each one's Secret under the same name. */
+export const kafkaUsers = {
+  registration: "livetally-registration",
+  voting: "livetally-voting",
+  flink: "livetally-flink",
+} as const;
+
+export type KafkaUserKey = keyof typeof kafkaUsers;
+
+/** Keys of the Secrets Strimzi writes for a SCRAM KafkaUser. */
+export const kafkaUserSecretKeys = { password: "password", jaasConfig: "sasl.jaas.config" } as const;
+
+export const postgres = {
+  cluster: "livetally-pg",
+  /** CloudNativePG's read-write Service, always pointing at the primary. */
+  rwService: "livetally-pg-rw",
+  port: 5432,
+  metricsPort: 9187,
+  appDatabase: "livetally",
+  appOwner: "livetally",
+  /** CloudNativePG writes the owner's credentials (username, password, uri, jdbc-uri) here. */
+  appSecret: "livetally-pg-app",
+  registryDatabase: "registry",
+  registryOwner: "registry",
+  registrySecret: "livetally-pg-registry",
+  /** Created NOLOGIN by migration 004; declared here too, so no service needs CREATEROLE. */
+  dashboardRole: "livetally_dashboard",
+  grafanaRole: "grafana_reader",
+  grafanaSecret: "livetally-pg-grafana",
+} as const;
+
+export const registry = {
+  name: "livetally-registry",
+  port: 8080,
+  managementPort: 9000,
+  /** The Confluent-compatible API the services and Flink's avro-confluent format speak. */
+  ccompatPath: "/apis/ccompat/v7",
+} as const;
+
+export const services = {
+  image: "livetally-services",
+  configMap: "livetally-services",
+  registration: "livetally-registration",
+  voting: "livetally-voting",
+  httpPort: 9464,
+} as const;
+
+export const flink = {
+  name: "livetally-tally",
+  image: "livetally-flink",
+  serviceAccount: "livetally-flink",
+  checkpointClaim: "livetally-flink-checkpoints",
+  checkpointDir: "/flink-data",
+  metricsPort: 9249,
+  restPort: 8081,
+  sqlDir: "/opt/flink/sql",
+  jarUri: "local:///opt/flink/usrlib/livetally-sql-runner.jar",
+  entryClass: "io.livetally.flink.SqlRunner",
+} as const;
+
+export const grafana = {
+  name: "livetally-grafana",
+  port: 3000,
+  adminSecret: "livetally-grafana-admin",
+  datasourcesConfigMap: "livetally-grafana-datasources",
+  dashboardProvidersConfigMap: "livetally-grafana-dashboard-providers",
+  dashboardsConfigMap: "livetally-dashboards",
+  /** kube-prometheus-stack's Prometheus Service in the monitoring namespace. */
+  prometheusUrl: "http://kube-prometheus-stack-prometheus.monitoring.svc:9090",
+} as const;
+
+/** The label every livetally object carries, and the one that groups objects by concern. */
+export const labels = {
+  partOf: "app.kubernetes.io/part-of",
+  component: "app.kubernetes.io/component",
+  name: "app.kubernetes.io/name",
+} as const;
