@@ -1,0 +1,87 @@
+import { createHash } from "node:crypto";
+import type { ElectionDefinition, RegionDefinition } from "./definition.js";
+
+/**
+ * Deterministic draws from (election seed, subject): the same inputs give the same numbers on every
+ * machine and every replay, which is what makes a restarted voting service cast the same vote.
+ */
+function digest(purpose: string, seed: number, subject: string): Buffer {
+  return createHash("sha256").update(`${purpose}\0${seed}\0${subject}`).digest();
+}
+
+/** Uniform numbers in [0, 1) from successive 48-bit slices of a digest. */
+function uniforms(d: Buffer, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => d.readUIntBE(i * 6, 6) / 2 ** 48);
+}
+
+/** A UUID (version 8: custom, hash-based) from a digest. */
+function uuidFrom(d: Buffer): string {
+  const b = Buffer.from(d.subarray(0, 16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x80;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function voteId(seed: number, voterId: string): string {
+  return uuidFrom(digest("vote-id", seed, voterId));
+}
+
+export function voterId(seed: number, index: number): string {
+  return uuidFrom(digest("voter-id", seed, String(index)));
+}
+
+/** Picks an item by weight with u in [0, 1). */
+export function pickWeighted<T>(items: readonly T[], weight: (item: T) => number, u: number): T {
+  const total = items.reduce((sum, item) => sum + weight(item), 0);
+  let target = u * total;
+  for (const item of items) {
+    target -= weight(item);
+    if (target < 0) return item;
+  }
+  // Rounding can leave target at 0 after the last item: the last positive weight wins.
+  const last = [...items].reverse().find((item) => weight(item) > 0);
+  if (last === undefined) throw new Error("pickWeighted: no item has a positive weight");
+  return last;
+}
+
+export type Choice = { readonly votes: false } | { readonly votes: true; readonly candidateId: string };
+
+/**
+ * Whether and for whom a voter votes. A voter whose state the election does not list (a register drawn
+ * from another definition) follows the electorate-weighted national average turnout and preferences.
+ */
+export class VoterChoice {
+  private readonly byState: Map<string, RegionDefinition>;
+  private readonly national: RegionDefinition;
+  private readonly candidateIds: readonly string[];
+
+  constructor(
+    private readonly election: ElectionDefinition,
+    private readonly seed: number,
+  ) {
+    this.byState = new Map(election.regions.map((r) => [r.state, r]));
+    this.candidateIds = election.candidates.map((c) => c.candidate_id);
+    const preferences: Record<string, number> = {};
+    let turnout = 0;
+    for (const r of election.regions) {
+      turnout += r.turnout * r.electorateShare;
+      for (const id of this.candidateIds) {
+        preferences[id] = (preferences[id] ?? 0) + (r.preferences[id] ?? 0) * r.electorateShare;
+      }
+    }
+    this.national = { state: "", code: "XX", electorateShare: 1, turnout, preferences };
+  }
+
+  choose(voterId: string, state: string): Choice {
+    const region = this.byState.get(state) ?? this.national;
+    const [turnoutDraw = 0, candidateDraw = 0] = uniforms(digest("choice", this.seed, voterId), 2);
+    if (turnoutDraw >= region.turnout) return { votes: false };
+    const candidateId = pickWeighted(this.candidateIds, (id) => region.preferences[id] ?? 0, candidateDraw);
+    return { votes: true, candidateId };
+  }
+
+  get definition(): ElectionDefinition {
+    return this.election;
+  }
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { VoterChoice, pickWeighted, voteId, voterId } from "./choice.js";
+import { defaultElection } from "./default-election.js";
+import { electionProblems, validateElection, type ElectionDefinition } from "./definition.js";
+
+describe("election definition", () => {
+  it("accepts the default election", () => {
+    expect(electionProblems(defaultElection)).toEqual([]);
+  });
+
+  it("names every problem of a broken definition", () => {
+    const broken: ElectionDefinition = {
+      ...defaultElection,
+      electionDay: "soon",
+      candidates: [defaultElection.candidates[0]!, defaultElection.candidates[0]!],
+      regions: [
+        { state: "Nowhere", code: "nw", electorateShare: 0.5, turnout: 1.5, preferences: { ghost: 1 } },
+      ],
+    };
+    const problems = electionProblems(broken);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "electionDay=soon: expected a date YYYY-MM-DD",
+        "candidate cand-harper: listed twice",
+        "region Nowhere: code nw is not two capital letters",
+        "region Nowhere: turnout must be from 0 to 1",
+        "region Nowhere: preference for unknown candidate ghost",
+        "regions: electorate shares sum to 0.500000, expected 1",
+      ]),
+    );
+    expect(() => validateElection(broken)).toThrow(/invalid election/);
+  });
+});
+
+describe("deterministic choice", () => {
+  const choice = new VoterChoice(defaultElection, 2026);
+
+  it("gives the same voter the same choice and vote id every time", () => {
+    const id = voterId(2026, 41);
+    expect(new VoterChoice(defaultElection, 2026).choose(id, "Ohio")).toEqual(choice.choose(id, "Ohio"));
+    expect(voteId(2026, id)).toBe(voteId(2026, id));
+    expect(voteId(2026, id)).not.toBe(voteId(2027, id));
+    expect(voteId(2026, id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it("follows the region's turnout and preferences over many voters", () => {
+    const region = defaultElection.regions.find((r) => r.state === "Texas")!;
+    let voted = 0;
+    const counts = new Map<string, number>();
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      const c = choice.choose(voterId(1, i), "Texas");
+      if (!c.votes) continue;
+      voted++;
+      counts.set(c.candidateId, (counts.get(c.candidateId) ?? 0) + 1);
+    }
+    expect(voted / n).toBeCloseTo(region.turnout, 1);
+    const total = Object.values(region.preferences).reduce((a, b) => a + b, 0);
+    expect((counts.get("cand-whitfield") ?? 0) / voted).toBeCloseTo(
+      region.preferences["cand-whitfield"]! / total,
+      1,
+    );
+  });
+
+  it("uses the national average for a state the election does not list", () => {
+    const c = choice.choose(voterId(1, 1), "Atlantis");
+    if (c.votes) expect(defaultElection.candidates.map((x) => x.candidate_id)).toContain(c.candidateId);
+  });
+
+  it("picks by weight and never a zero weight", () => {
+    const items = ["a", "b", "c"];
+    const w = (x: string): number => ({ a: 1, b: 0, c: 3 })[x] ?? 0;
+    expect(pickWeighted(items, w, 0)).toBe("a");
+    expect(pickWeighted(items, w, 0.24)).toBe("a");
+    expect(pickWeighted(items, w, 0.26)).toBe("c");
+    expect(pickWeighted(items, w, 0.999999999)).toBe("c");
+  });
+});

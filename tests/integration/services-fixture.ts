@@ -1,0 +1,120 @@
+import { Kafka, logLevel } from "kafkajs";
+import pg from "pg";
+import { endpoints } from "../../local/endpoints.js";
+import { topics, type TopicSpec } from "../../schemas/topics.js";
+import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
+import { applyMigrations, createTopics, registerSchemas } from "../../producers/setup/setup.js";
+
+/**
+ * What the election services' integration tests share: connections to the real stack, and a reset
+ * that gives a test file an empty election (tables emptied, topics deleted and recreated) whatever ran
+ * before it in the same stack.
+ */
+export const ep = endpoints();
+export const kafka = new Kafka({
+  clientId: "services-test",
+  brokers: [...ep.kafkaBrokers],
+  logLevel: logLevel.NOTHING,
+});
+export const registry = new SchemaRegistryClient(ep.registryUrl);
+
+export function newPool(): pg.Pool {
+  return new pg.Pool({ connectionString: ep.databaseUrl, max: 4 });
+}
+
+export const electionTopics: readonly TopicSpec[] = [
+  topics.voters,
+  topics.candidates,
+  topics.votes,
+  topics.deadLetters,
+];
+
+/** Migrations and schemas as setup leaves them, then an empty election on fresh topics. */
+export async function freshElection(pool: pg.Pool): Promise<void> {
+  await applyMigrations(pool);
+  await registerSchemas(registry);
+  await pool.query("TRUNCATE votes, voters, candidates, registration_progress");
+  await recreateTopics(electionTopics);
+}
+
+async function recreateTopics(specs: readonly TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const names = specs.map((t) => t.name).filter((n) => existing.has(n));
+    if (names.length > 0) await admin.deleteTopics({ topics: names, timeout: 30_000 });
+    // Deletion completes asynchronously: creation is refused until the old topic is gone.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const remaining = new Set(await admin.listTopics());
+        if (specs.some((t) => remaining.has(t.name))) throw new Error("topics still being deleted");
+        await createTopics(kafka, specs);
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Records on a topic (all partitions), valid for topics that were recreated and never compacted. */
+export async function recordCount(topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every record of a topic from the beginning, read by a throwaway consumer group. */
+export async function readAll(topic: string): Promise<{ key: string; value: Buffer }[]> {
+  const total = await recordCount(topic);
+  const out: { key: string; value: Buffer }[] = [];
+  if (total === 0) return out;
+  const consumer = kafka.consumer({ groupId: `services-test-read-${topic}-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`read ${out.length}/${total} records of ${topic}`)),
+        60_000,
+      );
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            for (const m of batch.messages)
+              out.push({ key: m.key?.toString() ?? "", value: m.value ?? Buffer.alloc(0) });
+            if (out.length >= total) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
