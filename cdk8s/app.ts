@@ -10,6 +10,14 @@ import { KafkaTopics } from "./lib/kafka-topics.js";
 import { KafkaUsers } from "./lib/kafka-users.js";
 import { componentLabels, resourcesOverrides } from "./lib/meta.js";
 import { Postgres } from "./lib/postgres.js";
+import { FlinkJob } from "./lib/flink-job.js";
+import { Grafana } from "./lib/grafana.js";
+import { NetworkPolicies } from "./lib/network-policies.js";
+import { PodMonitors } from "./lib/pod-monitors.js";
+import { RegistrationJob } from "./lib/registration-job.js";
+import { SchemaRegistry } from "./lib/schema-registry.js";
+import { ServicesConfig } from "./lib/services-config.js";
+import { VotingDeployment } from "./lib/voting-deployment.js";
 
 /** A Kubernetes object as synthesized: plain JSON. */
 export interface K8sObject {
@@ -43,6 +51,14 @@ export class LivetallyChart extends Chart {
       postgresVersion: v.POSTGRES_IMAGE_VERSION,
       disruptionBudget: config.disruptionBudgets,
     });
+    new SchemaRegistry(this, "registry", { config, apicurioVersion: v.APICURIO_VERSION });
+    new FlinkJob(this, "flink", { config, flinkVersion: v.FLINK_VERSION });
+    new ServicesConfig(this, "services-config", { config });
+    new RegistrationJob(this, "registration", { config });
+    new VotingDeployment(this, "voting", { config });
+    if (config.grafana.enabled) new Grafana(this, "grafana", { config, grafanaVersion: v.GRAFANA_VERSION });
+    new NetworkPolicies(this, "network");
+    new PodMonitors(this, "monitors", { grafana: config.grafana.enabled });
   }
 }
 

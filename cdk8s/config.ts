@@ -67,6 +67,8 @@ export interface PlatformConfig {
     readonly createAdminSecret: boolean;
     readonly replicas: number;
     readonly resources: Resources;
+    /** NodePort on kind, where the node's port is mapped to the host; ClusterIP behind an ingress. */
+    readonly serviceType: "NodePort" | "ClusterIP";
   };
   readonly election: {
     readonly voters: number;
@@ -137,6 +139,7 @@ export function platformConfig(profile: Profile): PlatformConfig {
       createAdminSecret: true,
       replicas: 1,
       resources: small ? resources("50m", "192Mi") : resources("250m", "512Mi"),
+      serviceType: small ? "NodePort" : "ClusterIP",
     },
     election: { voters: small ? 1000 : 100_000, seed: 42, votingRateLimit: small ? 20 : 500 },
     logLevel: "info",

@@ -16,10 +16,8 @@ import { meta } from "./meta.js";
 export interface Grant {
   readonly reads: readonly string[];
   readonly writes: readonly string[];
-  /** Consumer group prefix; Flink's Kafka source commits offsets under its own group ids. */
+  /** Consumer group id prefix. */
   readonly groupPrefix?: string;
-  /** Exactly-once producers need transactional ids (Flink's Kafka sink). */
-  readonly transactionalIdPrefix?: string;
 }
 
 export const grants: Readonly<Record<KafkaUserKey, Grant>> = {
@@ -34,9 +32,9 @@ export const grants: Readonly<Record<KafkaUserKey, Grant>> = {
   },
   flink: {
     reads: [topics.voters.name, topics.candidates.name, topics.votes.name],
-    writes: [topics.votesPerCandidate.name, topics.turnoutByLocation.name, topics.deadLetters.name],
-    groupPrefix: "livetally-flink",
-    transactionalIdPrefix: "livetally-flink",
+    writes: [topics.votesPerCandidate.name, topics.turnoutByLocation.name],
+    // The SQL job's Kafka sources use the group id `livetally-tallies` (flink-sql/sql/10-sources.sql).
+    groupPrefix: "livetally-tallies",
   },
 };
 
@@ -69,8 +67,5 @@ function acls(grant: Grant): KafkaUserSpecAuthorizationAcls[] {
     ...grant.reads.map((t) => topic(t, [Op.READ, Op.DESCRIBE])),
     ...grant.writes.map((t) => topic(t, [Op.WRITE, Op.DESCRIBE])),
     ...(grant.groupPrefix ? [prefixed(Resource.GROUP, grant.groupPrefix, [Op.READ, Op.DESCRIBE])] : []),
-    ...(grant.transactionalIdPrefix
-      ? [prefixed(Resource.TRANSACTIONAL_ID, grant.transactionalIdPrefix, [Op.WRITE, Op.DESCRIBE])]
-      : []),
   ];
 }

@@ -1,0 +1,155 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { Construct } from "constructs";
+import { k8s } from "cdk8s-plus-33";
+import {
+  FlinkDeployment,
+  FlinkDeploymentSpecFlinkVersion,
+  FlinkDeploymentSpecJobState,
+  FlinkDeploymentSpecJobUpgradeMode,
+  FlinkDeploymentSpecMode,
+} from "../imports/flink.apache.org.js";
+import { repoRoot } from "../../versions.js";
+import type { PlatformConfig } from "../config.js";
+import { flink, kafka, kafkaUsers, kafkaUserSecretKeys, postgres, registry } from "../names.js";
+import { meta } from "./meta.js";
+import { restrictedContainerJson, restrictedPodJson } from "./security.js";
+
+/** The flink user of the official Flink images. */
+const FLINK_UID = 9999;
+
+/** Until flink-sql/sql lands, the scripts it is planned to hold. */
+const PLANNED_SCRIPTS = ["10-sources.sql", "20-sinks.sql", "30-tallies.sql"];
+
+/** The SQL scripts of the job in the order the runner executes them, as the image holds them. */
+export function sqlScripts(dir = join(repoRoot, "flink-sql", "sql")): string[] {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".sql")) : [];
+  return (files.length > 0 ? files.sort() : PLANNED_SCRIPTS).map((f) => `${flink.sqlDir}/${f}`);
+}
+
+export interface FlinkJobProps {
+  readonly config: PlatformConfig;
+  readonly flinkVersion: string;
+}
+
+/**
+ * The tally job: a FlinkDeployment in application mode running the SQL runner over the SQL
+ * scripts, with checkpoints, savepoints and HA metadata on a PersistentVolumeClaim.
+ */
+export class FlinkJob extends Construct {
+  constructor(scope: Construct, id: string, props: FlinkJobProps) {
+    super(scope, id);
+    const { config } = props;
+    const f = config.flink;
+
+    new k8s.KubePersistentVolumeClaim(this, "checkpoints", {
+      metadata: meta(flink.checkpointClaim, "flink"),
+      spec: {
+        accessModes: [f.checkpointAccessMode],
+        resources: { requests: { storage: k8s.Quantity.fromString(f.checkpointStorage) } },
+      },
+    });
+    this.rbac();
+
+    const secretEnv = (name: string, secret: string, key: string) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: secret, key } },
+    });
+    const value = (name: string, v: string) => ({ name, value: v });
+    const data = (path: string) => `file://${flink.checkpointDir}/${path}`;
+
+    new FlinkDeployment(this, "deployment", {
+      metadata: meta(flink.name, "flink"),
+      spec: {
+        image: `${config.images.registry}/${flink.image}:${config.images.tag}`,
+        imagePullPolicy: config.images.pullPolicy,
+        flinkVersion: flinkVersionEnum(props.flinkVersion),
+        mode: FlinkDeploymentSpecMode.NATIVE,
+        serviceAccount: flink.serviceAccount,
+        flinkConfiguration: {
+          "taskmanager.numberOfTaskSlots": String(f.slotsPerTaskManager),
+          "state.backend.type": "rocksdb",
+          "execution.checkpointing.dir": data("checkpoints"),
+          "execution.checkpointing.savepoint-dir": data("savepoints"),
+          "high-availability.type": "kubernetes",
+          "high-availability.storageDir": data("ha"),
+          "metrics.reporter.prom.factory.class":
+            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+          "metrics.reporter.prom.port": String(flink.metricsPort),
+        },
+        jobManager: { replicas: 1, resource: f.jobManager },
+        taskManager: { resource: f.taskManager },
+        podTemplate: {
+          spec: {
+            securityContext: restrictedPodJson(FLINK_UID),
+            containers: [
+              {
+                // The operator merges this into the JobManager and TaskManager containers.
+                name: "flink-main-container",
+                // The image's entrypoint rewrites conf/ at start, so the root filesystem stays writable.
+                securityContext: restrictedContainerJson(FLINK_UID, false),
+                ports: [{ name: "metrics", containerPort: flink.metricsPort }],
+                env: [
+                  value("KAFKA_BOOTSTRAP_SERVERS", `${kafka.bootstrapService}:${kafka.port}`),
+                  value("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
+                  value("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
+                  secretEnv("KAFKA_SASL_JAAS_CONFIG", kafkaUsers.flink, kafkaUserSecretKeys.jaasConfig),
+                  value(
+                    "SCHEMA_REGISTRY_URL",
+                    `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
+                  ),
+                  value(
+                    "JDBC_URL",
+                    `jdbc:postgresql://${postgres.rwService}:${postgres.port}/${postgres.appDatabase}`,
+                  ),
+                  secretEnv("JDBC_USER", postgres.appSecret, "username"),
+                  secretEnv("JDBC_PASSWORD", postgres.appSecret, "password"),
+                  value("FLINK_CHECKPOINT_INTERVAL", `${f.checkpointIntervalMs} ms`),
+                ],
+                volumeMounts: [{ name: "flink-data", mountPath: flink.checkpointDir }],
+              },
+            ],
+            volumes: [{ name: "flink-data", persistentVolumeClaim: { claimName: flink.checkpointClaim } }],
+          },
+        },
+        job: {
+          jarUri: flink.jarUri,
+          entryClass: flink.entryClass,
+          args: sqlScripts(),
+          parallelism: f.parallelism,
+          upgradeMode: FlinkDeploymentSpecJobUpgradeMode.LAST_HYPHEN_STATE,
+          state: FlinkDeploymentSpecJobState.RUNNING,
+        },
+      },
+    });
+  }
+
+  /** The JobManager creates TaskManager pods and keeps HA state in ConfigMaps. */
+  private rbac(): void {
+    new k8s.KubeServiceAccount(this, "service-account", {
+      metadata: meta(flink.serviceAccount, "flink"),
+    });
+    new k8s.KubeRole(this, "role", {
+      metadata: meta(flink.serviceAccount, "flink"),
+      rules: [
+        { apiGroups: [""], resources: ["pods", "configmaps", "services"], verbs: ["*"] },
+        { apiGroups: ["apps"], resources: ["deployments", "deployments/finalizers"], verbs: ["*"] },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, "role-binding", {
+      metadata: meta(flink.serviceAccount, "flink"),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: flink.serviceAccount },
+      subjects: [{ kind: "ServiceAccount", name: flink.serviceAccount }],
+    });
+  }
+}
+
+/** FLINK_VERSION 2.0.0 runs as the operator's `v2_0`. */
+export function flinkVersionEnum(version: string): FlinkDeploymentSpecFlinkVersion {
+  const [major, minor] = version.split(".");
+  const wanted = `v${major}_${minor}`;
+  const found = Object.values(FlinkDeploymentSpecFlinkVersion).find((v) => v === wanted);
+  if (!found)
+    throw new Error(`the Flink operator knows no flinkVersion ${wanted} (FLINK_VERSION=${version})`);
+  return found;
+}

@@ -1,0 +1,70 @@
+import { Construct } from "constructs";
+import { Deployment, EnvValue, Probe, Secret, Service, Volume } from "cdk8s-plus-33";
+import type { PlatformConfig } from "../config.js";
+import { postgres, registry } from "../names.js";
+import { DisruptionBudget } from "./disruption-budget.js";
+import { componentLabels, meta } from "./meta.js";
+import { restrictedContainer } from "./security.js";
+import { workloadResources } from "./service-container.js";
+
+export interface SchemaRegistryProps {
+  readonly config: PlatformConfig;
+  readonly apicurioVersion: string;
+}
+
+/** The uid of the Apicurio Registry image's user. */
+const APICURIO_UID = 1001;
+
+/**
+ * Apicurio Registry, storing its artifacts in the `registry` PostgreSQL database. Services and the
+ * Flink job speak its Confluent-compatible API.
+ */
+export class SchemaRegistry extends Construct {
+  constructor(scope: Construct, id: string, props: SchemaRegistryProps) {
+    super(scope, id);
+    const { config } = props;
+    const podLabels = componentLabels("registry", registry.name);
+    const credentials = Secret.fromSecretName(this, "credentials", postgres.registrySecret);
+    const health = (path: string) => Probe.fromHttpGet(path, { port: registry.managementPort });
+    const deployment = new Deployment(this, "deployment", {
+      metadata: meta(registry.name, "registry"),
+      replicas: config.registry.replicas,
+      podMetadata: { labels: podLabels },
+      securityContext: { ensureNonRoot: true, user: APICURIO_UID, group: 0, fsGroup: 0 },
+      containers: [
+        {
+          name: "registry",
+          image: `quay.io/apicurio/apicurio-registry:${props.apicurioVersion}`,
+          ports: [
+            { number: registry.port, name: "http" },
+            { number: registry.managementPort, name: "management" },
+          ],
+          envVariables: {
+            APICURIO_STORAGE_KIND: EnvValue.fromValue("sql"),
+            APICURIO_STORAGE_SQL_KIND: EnvValue.fromValue("postgresql"),
+            APICURIO_DATASOURCE_URL: EnvValue.fromValue(
+              `jdbc:postgresql://${postgres.rwService}:${postgres.port}/${postgres.registryDatabase}`,
+            ),
+            APICURIO_DATASOURCE_USERNAME: EnvValue.fromSecretValue({ secret: credentials, key: "username" }),
+            APICURIO_DATASOURCE_PASSWORD: EnvValue.fromSecretValue({ secret: credentials, key: "password" }),
+          },
+          securityContext: { ...restrictedContainer, user: APICURIO_UID, group: 0 },
+          volumeMounts: [{ path: "/tmp", volume: Volume.fromEmptyDir(this, "tmp", "tmp") }],
+          startup: health("/health/started"),
+          liveness: health("/health/live"),
+          readiness: health("/health/ready"),
+        },
+      ],
+    });
+    deployment.scheduling.spread({ weight: 100 });
+    workloadResources(deployment, [config.registry.resources]);
+    new Service(this, "service", {
+      metadata: meta(registry.name, "registry"),
+      selector: deployment,
+      ports: [{ port: registry.port, targetPort: registry.port, name: "http" }],
+    });
+    if (config.disruptionBudgets) {
+      new DisruptionBudget(this, "budget", { name: registry.name, component: "registry", podLabels });
+    }
+  }
+}

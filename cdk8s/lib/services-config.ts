@@ -1,0 +1,29 @@
+import { Construct } from "constructs";
+import { k8s } from "cdk8s-plus-33";
+import type { PlatformConfig } from "../config.js";
+import { kafka, registry, services } from "../names.js";
+import { meta } from "./meta.js";
+
+export interface ServicesConfigProps {
+  readonly config: PlatformConfig;
+}
+
+/** The settings every livetally service reads from its environment, credentials excepted. */
+export class ServicesConfig extends Construct {
+  constructor(scope: Construct, id: string, props: ServicesConfigProps) {
+    super(scope, id);
+    const { config } = props;
+    new k8s.KubeConfigMap(this, "config", {
+      metadata: meta(services.configMap, "services"),
+      data: {
+        KAFKA_BOOTSTRAP_SERVERS: `${kafka.bootstrapService}:${kafka.port}`,
+        SCHEMA_REGISTRY_URL: `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
+        HTTP_PORT: String(services.httpPort),
+        LOG_LEVEL: config.logLevel,
+        ELECTION_SEED: String(config.election.seed),
+        VOTERS: String(config.election.voters),
+        VOTING_RATE_LIMIT: String(config.election.votingRateLimit),
+      },
+    });
+  }
+}
