@@ -153,6 +153,9 @@ export class PostgresEngine implements Engine {
         "shared_buffers=128MB",
         "-c",
         "max_connections=200",
+        // Timestamps without a zone (as Flink's JDBC sink writes them) are UTC, as in the cluster.
+        "-c",
+        "timezone=UTC",
       ],
       cwd: this.socketDir,
       logFile: join(this.ctx.settings.logDir, "postgres.log"),

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.StatementSet;
@@ -21,6 +23,8 @@ import org.apache.flink.table.api.TableResult;
  * pairs are Flink configuration (for example {@code execution.target=remote}).
  */
 public final class SqlRunner {
+    private static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
+
     private SqlRunner() {}
 
     public static void main(String[] args) throws Exception {
@@ -48,9 +52,14 @@ public final class SqlRunner {
         StatementSet inserts = env.createStatementSet();
         int insertCount = 0;
         for (Path script : scripts) {
-            String sql = SqlScript.substitute(Files.readString(script), System.getenv());
-            for (String statement : SqlScript.split(sql)) {
-                if (statement.toUpperCase(Locale.ROOT).startsWith("INSERT")) {
+            // Comments are dropped by the split, so placeholders are filled in statements only.
+            for (String template : SqlScript.split(Files.readString(script))) {
+                String statement = SqlScript.substitute(template, System.getenv());
+                Matcher set = SET.matcher(statement);
+                if (set.matches()) {
+                    // TableEnvironment.executeSql has no SET; the SQL client's syntax is kept for readability.
+                    env.getConfig().getConfiguration().setString(set.group(1), set.group(2));
+                } else if (statement.toUpperCase(Locale.ROOT).startsWith("INSERT")) {
                     inserts.addInsertSql(statement);
                     insertCount++;
                 } else {
@@ -63,7 +72,7 @@ public final class SqlRunner {
         }
         if (validateOnly) {
             // Planning the whole statement set checks every query against its source and sink schemas.
-            inserts.compilePlan();
+            inserts.explain();
             System.out.println("sql-runner: valid inserts=" + insertCount);
             return;
         }

@@ -1,0 +1,81 @@
+-- Sources: the three topics the services write, as Avro through the schema registry.
+-- Every ${NAME} is filled from the environment by the SQL runner.
+
+-- Checkpoints make the counts and the Kafka offsets they were computed from one consistent state, so a
+-- restarted job resumes exactly where its last checkpoint left off.
+SET 'execution.checkpointing.interval' = '${FLINK_CHECKPOINT_INTERVAL}';
+SET 'execution.checkpointing.mode' = 'EXACTLY_ONCE';
+SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CANCELLATION';
+SET 'pipeline.name' = 'livetally-tallies';
+-- Times are UTC end to end: LOCALTIMESTAMP below is written to timestamptz columns.
+SET 'table.local-time-zone' = 'UTC';
+-- Small state updates are batched for a moment before they reach the sinks.
+SET 'table.exec.mini-batch.enabled' = 'true';
+SET 'table.exec.mini-batch.allow-latency' = '200 ms';
+SET 'table.exec.mini-batch.size' = '5000';
+
+-- Votes as cast. Event time is the moment of casting; a vote may arrive up to 5 seconds behind the
+-- newest one seen and still be on time.
+CREATE TABLE votes (
+    vote_id      STRING NOT NULL,
+    voter_id     STRING NOT NULL,
+    candidate_id STRING NOT NULL,
+    party        STRING NOT NULL,
+    state        STRING NOT NULL,
+    gender       STRING NOT NULL,
+    age_band     STRING NOT NULL,
+    cast_at      TIMESTAMP(3) NOT NULL,
+    arrived_at   AS PROCTIME(),
+    WATERMARK FOR cast_at AS cast_at - INTERVAL '5' SECOND
+) WITH (
+    'connector' = 'kafka',
+    'topic' = 'votes',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+    'properties.group.id' = 'livetally-tallies',
+    'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
+    'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
+    'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
+    'scan.startup.mode' = 'earliest-offset',
+    'format' = 'avro-confluent',
+    'avro-confluent.url' = '${SCHEMA_REGISTRY_URL}'
+);
+
+-- The register, as a changelog keyed by voter id: a re-registration replaces, never adds.
+CREATE TABLE voters (
+    voter_id STRING NOT NULL,
+    address  ROW<street STRING NOT NULL, city STRING NOT NULL, state STRING NOT NULL,
+                 country STRING NOT NULL, postcode STRING NOT NULL> NOT NULL,
+    PRIMARY KEY (voter_id) NOT ENFORCED
+) WITH (
+    'connector' = 'upsert-kafka',
+    'topic' = 'voters',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+    'properties.group.id' = 'livetally-tallies',
+    'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
+    'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
+    'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
+    'key.format' = 'raw',
+    'value.format' = 'avro-confluent',
+    'value.avro-confluent.url' = '${SCHEMA_REGISTRY_URL}',
+    'value.fields-include' = 'EXCEPT_KEY'
+);
+
+-- The candidates on the ballot, keyed by candidate id.
+CREATE TABLE candidates (
+    candidate_id STRING NOT NULL,
+    name         STRING NOT NULL,
+    party        STRING NOT NULL,
+    PRIMARY KEY (candidate_id) NOT ENFORCED
+) WITH (
+    'connector' = 'upsert-kafka',
+    'topic' = 'candidates',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+    'properties.group.id' = 'livetally-tallies',
+    'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
+    'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
+    'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
+    'key.format' = 'raw',
+    'value.format' = 'avro-confluent',
+    'value.avro-confluent.url' = '${SCHEMA_REGISTRY_URL}',
+    'value.fields-include' = 'EXCEPT_KEY'
+);

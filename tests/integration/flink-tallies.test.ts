@@ -1,0 +1,211 @@
+import { afterAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { certify } from "../../flink-sql/certification.js";
+import { awaitRunning, cancelJob, latestCheckpoint, submitTallyJob } from "../../flink-sql/job.js";
+import { jobJdbcSinks, postgresTypesFor } from "../../flink-sql/sinks.js";
+import { endpoints } from "../../local/endpoints.js";
+import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
+import { topics } from "../../schemas/topics.js";
+import { unframe } from "../../schemas/wire.js";
+import avro from "avsc";
+import {
+  deliveryOrder,
+  freshStage,
+  knownElection,
+  produceVotes,
+  publishRegister,
+  recordVotes,
+  type ElectionStage,
+} from "./support/election-fixture.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls certification until the streamed tallies match the ledger, or the time is up. */
+async function settle(db: pg.Pool, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let last = await certify(db);
+  while (!last.match && Date.now() < deadline) {
+    await sleep(500);
+    last = await certify(db);
+  }
+  return last;
+}
+
+/** The latest value per key of a compacted result topic, decoded with the schema Flink registered. */
+async function latestPerKey(
+  stage: ElectionStage,
+  topic: string,
+): Promise<Map<string, Record<string, unknown>>> {
+  const registry = new SchemaRegistryClient(endpoints().registryUrl);
+  const admin = stage.kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const remaining = new Set(ends.filter((p) => Number(p.high) > 0).map((p) => p.partition));
+  const latest = new Map<string, Record<string, unknown>>();
+  if (remaining.size === 0) return latest;
+  const consumer = stage.kafka.consumer({ groupId: `flink-test-${topic}-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    consumer
+      .run({
+        eachMessage: async ({ partition, message }) => {
+          const key = message.key?.toString() ?? "";
+          const framed = unframe(message.value);
+          if (framed.ok) {
+            const schema = await registry.schemaById(framed.schemaId);
+            const type = avro.Type.forSchema(JSON.parse(schema ?? "null") as avro.Schema);
+            latest.set(key, type.fromBuffer(framed.body) as Record<string, unknown>);
+          } else {
+            latest.delete(key);
+          }
+          const end = ends.find((p) => p.partition === partition);
+          if (end && BigInt(message.offset) + 1n >= BigInt(end.high)) remaining.delete(partition);
+          if (remaining.size === 0) resolve();
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  return latest;
+}
+
+async function restoredFrom(jobId: string): Promise<string | undefined> {
+  const response = await fetch(`${endpoints().flinkRestUrl}/jobs/${jobId}/checkpoints`);
+  const stats = (await response.json()) as { latest?: { restored?: { external_path?: string } | null } };
+  return stats.latest?.restored?.external_path;
+}
+
+describe("the Flink SQL tally job", () => {
+  let stage: ElectionStage | undefined;
+  let jobId: string | undefined;
+
+  afterAll(async () => {
+    if (jobId) await cancelJob(jobId).catch(() => undefined);
+    await stage?.close();
+  });
+
+  it("parses every script and writes only columns the PostgreSQL migrations define", async () => {
+    expect(await submitTallyJob({ validateOnly: true })).toBe("valid:9");
+    const db = new pg.Client({ connectionString: endpoints().databaseUrl });
+    await db.connect();
+    try {
+      const { applyMigrations } = await import("../../producers/setup/setup.js");
+      const pool = new pg.Pool({ connectionString: endpoints().databaseUrl, max: 1 });
+      await applyMigrations(pool);
+      await pool.end();
+      for (const sink of jobJdbcSinks()) {
+        const { rows } = await db.query<{ column_name: string; data_type: string }>(
+          `SELECT column_name, data_type FROM information_schema.columns
+           WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
+          [sink.table],
+        );
+        expect(
+          rows.map((r) => r.column_name),
+          sink.table,
+        ).toEqual(sink.columns.map((c) => c.name));
+        for (const column of sink.columns) {
+          const pgType = rows.find((r) => r.column_name === column.name)?.data_type ?? "";
+          expect(postgresTypesFor(column.type), `${sink.table}.${column.name}`).toContain(pgType);
+        }
+        const { rows: key } = await db.query<{ column: string }>(
+          `SELECT a.attname AS column FROM pg_index i
+           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+           WHERE i.indrelid = $1::regclass AND i.indisprimary`,
+          [sink.table],
+        );
+        expect(key.map((k) => k.column).sort(), `${sink.table} primary key`).toEqual(
+          [...sink.primaryKey].sort(),
+        );
+      }
+    } finally {
+      await db.end();
+    }
+  });
+
+  it("tallies exactly what the ledger holds, despite duplicate and late deliveries", async () => {
+    stage = await freshStage();
+    const castFrom = Math.floor(Date.now() / 60_000) * 60_000 - 600_000;
+    const election = knownElection(3000, 7, castFrom);
+    await publishRegister(stage, election);
+    await recordVotes(stage, election.votes);
+    jobId = await submitTallyJob();
+    await awaitRunning(jobId);
+    const delivered = deliveryOrder(election.votes, 11);
+    expect(delivered.length).toBeGreaterThan(election.votes.length);
+    await produceVotes(stage, delivered);
+
+    const verdict = await settle(stage.db, 90_000);
+    expect(verdict.tables).toEqual(verdict.tables.map((t) => ({ table: t.table, missing: 0, extra: 0 })));
+    expect(verdict).toMatchObject({
+      match: true,
+      votes: election.votes.length,
+      tallied: election.votes.length,
+    });
+
+    const perCandidate = await latestPerKey(stage, topics.votesPerCandidate.name);
+    const expected = new Map<string, number>();
+    for (const v of election.votes) expected.set(v.candidate_id, (expected.get(v.candidate_id) ?? 0) + 1);
+    expect(new Map([...perCandidate].map(([k, v]) => [k, Number(v.votes)]))).toEqual(expected);
+
+    const turnout = await latestPerKey(stage, topics.turnoutByLocation.name);
+    const registered = new Map<string, number>();
+    for (const v of election.voters)
+      registered.set(v.address.state, (registered.get(v.address.state) ?? 0) + 1);
+    expect(new Map([...turnout].map(([k, v]) => [k, Number(v.registered)]))).toEqual(registered);
+
+    await cancelJob(jobId);
+    jobId = undefined;
+  }, 240_000);
+
+  it("resumes from its last checkpoint while votes keep arriving, counting each vote once", async () => {
+    await stage?.close();
+    stage = await freshStage();
+    const active = stage;
+    const castFrom = Math.floor(Date.now() / 60_000) * 60_000 - 300_000;
+    const election = knownElection(4000, 13, castFrom);
+    await publishRegister(active, election);
+    const firstJob = await submitTallyJob();
+    jobId = firstJob;
+    await awaitRunning(firstJob);
+
+    // Votes keep arriving for about a minute, in small batches: ledger first, then Kafka, as the
+    // service does; the stop and the restart (a new submission takes some 20 s) fall inside it.
+    let sent = 0;
+    const arriving = (async () => {
+      for (; sent < election.votes.length; sent += 25) {
+        const batch = election.votes.slice(sent, sent + 25);
+        await recordVotes(active, batch);
+        await produceVotes(active, batch);
+        await sleep(400);
+      }
+    })();
+
+    // Stop after a checkpoint that covers some votes, with more votes already on their way.
+    let checkpoint: string | undefined;
+    while (sent < election.votes.length / 3 || checkpoint === undefined) {
+      await sleep(250);
+      checkpoint = await latestCheckpoint(firstJob);
+    }
+    const sentAtStop = sent;
+    await cancelJob(firstJob);
+    // Only the newest checkpoint is retained on cancellation; earlier ones are already gone.
+    checkpoint = await latestCheckpoint(firstJob);
+    jobId = await submitTallyJob({ restoreFrom: checkpoint });
+    await awaitRunning(jobId);
+    const sentAtRestart = sent;
+    await arriving;
+    expect(sentAtStop).toBeGreaterThan(0);
+    expect(sentAtRestart, "votes still arriving after the restart").toBeLessThan(election.votes.length);
+    expect(await restoredFrom(jobId)).toBe(checkpoint);
+
+    const verdict = await settle(active.db, 90_000);
+    expect(verdict.tables).toEqual(verdict.tables.map((t) => ({ table: t.table, missing: 0, extra: 0 })));
+    expect(verdict).toMatchObject({
+      match: true,
+      votes: election.votes.length,
+      tallied: election.votes.length,
+    });
+  }, 300_000);
+});
