@@ -24,3 +24,25 @@ cdk8s-import: node_modules ## Regenerate cdk8s/imports from the CRDs under $LIVE
 .PHONY: synth
 synth: node_modules ## Synthesize the manifests of both profiles into build/cdk8s/<profile>/.
 	$(CDK8S)/synth.ts
+
+HELM := bin/helm
+
+# go install leaves helm's version unset; the linker flag makes `helm version` report the pin.
+.PHONY: helm
+helm: ## Build the pinned helm into ./bin from the Go module proxy (skipped when it is there).
+	@if $(HELM) version --short 2>/dev/null | grep -q '^$(HELM_VERSION)'; then \
+	  echo "helm $(HELM_VERSION) is in ./bin"; \
+	else \
+	  echo "building helm $(HELM_VERSION) into ./bin (a few minutes the first time)"; \
+	  GOBIN=$(CURDIR)/bin GOFLAGS=-mod=mod go install \
+	    -ldflags "-X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION)" \
+	    helm.sh/helm/v3/cmd/helm@$(HELM_VERSION); \
+	fi
+
+.PHONY: chart
+chart: node_modules ## Regenerate the Helm chart in charts/livetally from the cdk8s app.
+	$(CDK8S)/helm/generate.ts
+
+.PHONY: validate
+validate: node_modules helm ## Validate both profiles and the chart: schemas, cross-references, helm lint/template.
+	$(CDK8S)/validate/run.ts

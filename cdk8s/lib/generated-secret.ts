@@ -5,6 +5,8 @@ import { meta, type Component } from "./meta.js";
 
 /** Marks the Secrets whose values the platform makes up; the Helm chart keeps them across upgrades. */
 export const GENERATED_SECRET_LABEL = "livetally.io/generated-secret";
+/** Which keys of such a Secret are random, as a comma-separated list. */
+export const GENERATED_KEYS_ANNOTATION = "livetally.io/generated-keys";
 
 export interface GeneratedSecretProps {
   readonly name: string;
@@ -30,7 +32,10 @@ export class GeneratedSecret extends Construct {
       props.generated.map((k) => [k, randomBytes(18).toString("base64url")]),
     );
     new k8s.KubeSecret(this, "secret", {
-      metadata: meta(props.name, props.component, { [GENERATED_SECRET_LABEL]: "true" }),
+      metadata: {
+        ...meta(props.name, props.component, { [GENERATED_SECRET_LABEL]: "true" }),
+        annotations: { [GENERATED_KEYS_ANNOTATION]: props.generated.join(",") },
+      },
       type: props.type ?? "Opaque",
       stringData: { ...props.fixed, ...generated },
     });

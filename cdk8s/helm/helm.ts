@@ -1,0 +1,61 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { repoRoot, versions } from "../../versions.js";
+import type { K8sObject } from "../app.js";
+import { chartDir } from "./chart.js";
+
+export const helmBin = join(repoRoot, "bin", "helm");
+
+/** The Kubernetes version templates render for: the one whose schema validates them. */
+const KUBE_VERSION = "1.33.0";
+
+/**
+ * The pinned helm in ./bin, built through `make helm` (the Go module proxy) when it is missing or
+ * another version; a failure to build says why, it never skips.
+ */
+export function ensureHelm(): string {
+  const wanted = versions().HELM_VERSION;
+  const current = existsSync(helmBin) ? run(helmBin, ["version", "--short"]).trim() : "";
+  if (!current.startsWith(wanted)) {
+    console.error(`helm ${wanted} is not in ./bin (found: ${current || "none"}); building it with make helm`);
+    try {
+      execFileSync("make", ["--no-print-directory", "helm"], {
+        cwd: repoRoot,
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+    } catch (e) {
+      throw new Error(`could not build helm ${wanted} into ./bin (make helm): ${(e as Error).message}`);
+    }
+  }
+  return helmBin;
+}
+
+function run(bin: string, args: string[]): string {
+  return execFileSync(bin, args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export function helmLint(valuesFiles: readonly string[] = []): string {
+  return run(ensureHelm(), ["lint", chartDir, "--strict", ...valuesFiles.flatMap((f) => ["-f", f])]);
+}
+
+/** Renders the chart as `helm install -n livetally` would, and parses the objects. */
+export function helmTemplate(valuesFiles: readonly string[] = [], set: readonly string[] = []): K8sObject[] {
+  const out = run(ensureHelm(), [
+    "template",
+    "livetally",
+    chartDir,
+    "--namespace",
+    "livetally",
+    "--kube-version",
+    KUBE_VERSION,
+    ...valuesFiles.flatMap((f) => ["-f", f]),
+    ...set.flatMap((s) => ["--set", s]),
+  ]);
+  return parseAllDocuments(out)
+    .map((d) => d.toJSON() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
+}
+
+export const productionValues = join(chartDir, "values-production.yaml");

@@ -1,0 +1,80 @@
+import type { K8sObject } from "../app.js";
+import { profiles } from "../config.js";
+import { staleFiles } from "../helm/chart.js";
+import { helmLint, helmTemplate, productionValues } from "../helm/helm.js";
+import { synthProfile } from "../synth.js";
+import { checkAll } from "./crossrefs.js";
+import { SchemaValidator } from "./schemas.js";
+
+/**
+ * `make validate`: synthesizes both profiles, renders the chart with default and production
+ * values, and checks every object against its schema and every cross-reference. One line per
+ * stage; the last line sums it up.
+ */
+export interface ValidationSummary {
+  readonly objects: number;
+  readonly profiles: number;
+  readonly helm: "ok" | "failed";
+  readonly errors: string[];
+}
+
+export function validateAll(log: (line: string) => void = () => {}): ValidationSummary {
+  const errors: string[] = [];
+  let objects = 0;
+  const started = Date.now();
+  const stage = (name: string, what: string, problems: readonly string[]) => {
+    errors.push(...problems.map((p) => `${name}: ${p}`));
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    log(`validate: [${secs}s] ${name}: ${what}, ${problems.length} error(s)`);
+    for (const p of problems.slice(0, 20)) log(`  ${p}`);
+  };
+  const schemas = new SchemaValidator();
+  const check = (name: string, objs: readonly K8sObject[]) => {
+    objects += objs.length;
+    const problems = [
+      ...schemas.validate(objs).map((p) => `${p.object}: ${p.message}`),
+      ...checkAll(objs).map((p) => `${p.object}: ${p.message}`),
+    ];
+    stage(name, `${objs.length} objects validated, cross-references checked`, problems);
+  };
+
+  for (const profile of profiles) {
+    const { objects: objs } = synthProfile(profile);
+    check(`profile ${profile}`, objs);
+  }
+
+  let helmOk = true;
+  const stale = staleFiles();
+  stage(
+    "chart",
+    "charts/livetally compared with the app",
+    stale.length ? [`stale (run make chart): ${stale.join(", ")}`] : [],
+  );
+  if (stale.length) helmOk = false;
+  for (const [name, files] of [
+    ["default", []],
+    ["production", [productionValues]],
+  ] as const) {
+    try {
+      helmLint(files);
+      const objs = helmTemplate(files);
+      check(`helm ${name} values`, objs);
+    } catch (e) {
+      helmOk = false;
+      stage(`helm ${name} values`, "helm lint and template", [
+        String((e as Error & { stderr?: string }).stderr ?? e),
+      ]);
+    }
+  }
+  return { objects, profiles: profiles.length, helm: helmOk ? "ok" : "failed", errors };
+}
+
+export function summaryLine(s: ValidationSummary): string {
+  return `validate: objects=${s.objects} profiles=${s.profiles} helm=${s.helm} errors=${s.errors.length}`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const summary = validateAll((line) => console.log(line));
+  console.log(summaryLine(summary));
+  process.exit(summary.errors.length === 0 ? 0 : 1);
+}
