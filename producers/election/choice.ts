@@ -58,7 +58,7 @@ export class VoterChoice {
 
   constructor(
     private readonly election: ElectionDefinition,
-    private readonly seed: number,
+    readonly seed: number,
   ) {
     this.byState = new Map(election.regions.map((r) => [r.state, r]));
     this.candidateIds = election.candidates.map((c) => c.candidate_id);

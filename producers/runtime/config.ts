@@ -19,6 +19,8 @@ export interface ServiceConfig {
   readonly electionSeed: number;
   /** Votes per second; 0 means as fast as the engines allow. */
   readonly votingRateLimit: number;
+  /** The voting service's consumer group; one election, one group. */
+  readonly votingConsumerGroup: string;
 }
 
 /**
@@ -76,6 +78,7 @@ export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConf
     logLevel: level as LogLevel,
     electionSeed,
     votingRateLimit,
+    votingConsumerGroup: r.string("VOTING_CONSUMER_GROUP", "livetally-voting"),
   };
 }
 

@@ -37,7 +37,7 @@ export async function freshElection(pool: pg.Pool): Promise<void> {
   await recreateTopics(electionTopics);
 }
 
-async function recreateTopics(specs: readonly TopicSpec[]): Promise<void> {
+export async function recreateTopics(specs: readonly TopicSpec[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,0 +1,197 @@
+import type { KafkaMessage, Message, Producer } from "kafkajs";
+import type pg from "pg";
+import { ageBandAt, avroTypes, type DeadLetter, type Vote } from "../../schemas/records.js";
+import { topics } from "../../schemas/topics.js";
+import { frame } from "../../schemas/wire.js";
+import { voteId, type VoterChoice } from "../election/choice.js";
+import type { Metrics } from "../runtime/metrics.js";
+import { insertVotes, registeredCandidates, storedVotes } from "./ballot-box.js";
+import type { DeadLetterReason, VoterDecoder } from "./decoder.js";
+import type { RateLimiter } from "./rate-limiter.js";
+
+export interface CastingSchemaIds {
+  readonly vote: number;
+  readonly deadLetter: number;
+}
+
+export interface ChunkOutcome {
+  readonly cast: number;
+  readonly reemitted: number;
+  readonly abstained: number;
+  readonly deadLetters: number;
+}
+
+/** A message that could not become a vote, with where it came from. */
+interface Rejection {
+  readonly message: KafkaMessage;
+  readonly reason: DeadLetterReason;
+  readonly detail: string;
+}
+
+/**
+ * Turns a chunk of consumed voter records into votes: decode, decide, store, produce. The votes table
+ * is written first and the topic second; the caller commits offsets only after both, so a crash at any
+ * point is repaired by redelivery, where the stored vote is found and produced again unchanged.
+ */
+export class Casting {
+  private candidates: Map<string, string> = new Map();
+  private candidatesLoadedAt = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly producer: Producer,
+    private readonly decoder: VoterDecoder,
+    private readonly choice: VoterChoice,
+    private readonly ids: CastingSchemaIds,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: Metrics,
+    private readonly service = "voting",
+  ) {}
+
+  async loadCandidates(): Promise<void> {
+    this.candidates = await registeredCandidates(this.pool);
+    this.candidatesLoadedAt = Date.now();
+  }
+
+  async castChunk(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+  ): Promise<ChunkOutcome> {
+    const castAt = Date.now();
+    const rejections: Rejection[] = [];
+    const ballots: { message: KafkaMessage; vote: Vote }[] = [];
+    let abstained = 0;
+    for (const message of messages) {
+      const decoded = await this.decoder.decode(message.key, message.value);
+      if (!decoded.ok) {
+        rejections.push({ message, reason: decoded.reason, detail: decoded.detail });
+        continue;
+      }
+      const voter = decoded.voter;
+      const choice = this.choice.choose(voter.voter_id, voter.address.state);
+      if (!choice.votes) {
+        abstained++;
+        continue;
+      }
+      const party = await this.partyOf(choice.candidateId);
+      if (party === undefined) {
+        rejections.push({
+          message,
+          reason: "unknown-candidate",
+          detail: `candidate ${choice.candidateId} of the election is not registered`,
+        });
+        continue;
+      }
+      ballots.push({
+        message,
+        vote: {
+          vote_id: voteId(this.choice.seed, voter.voter_id),
+          voter_id: voter.voter_id,
+          candidate_id: choice.candidateId,
+          party,
+          state: voter.address.state,
+          gender: voter.gender,
+          age_band: ageBandAt(voter.date_of_birth, castAt),
+          cast_at: castAt,
+        },
+      });
+    }
+
+    await this.limiter.acquire(ballots.length);
+    const inserted = await insertVotes(
+      this.pool,
+      ballots.map((b) => b.vote),
+    );
+    const notInserted = ballots.filter((b) => !inserted.has(b.vote.voter_id));
+    const stored = await storedVotes(
+      this.pool,
+      notInserted.map((b) => b.vote.voter_id),
+    );
+    const votes: Vote[] = [];
+    let cast = 0;
+    let reemitted = 0;
+    // A voter delivered twice in one chunk is inserted once: the first is cast, the rest re-emitted.
+    const castNow = new Map<string, Vote>();
+    for (const b of ballots) {
+      const first = castNow.get(b.vote.voter_id);
+      if (first !== undefined) {
+        votes.push(first);
+        reemitted++;
+        continue;
+      }
+      if (inserted.has(b.vote.voter_id)) {
+        castNow.set(b.vote.voter_id, b.vote);
+        votes.push(b.vote);
+        cast++;
+        continue;
+      }
+      const earlier = stored.get(b.vote.voter_id);
+      if (earlier !== undefined) {
+        votes.push(earlier);
+        reemitted++;
+      } else {
+        rejections.push({
+          message: b.message,
+          reason: "unknown-voter",
+          detail: `voter ${b.vote.voter_id} is not in the register`,
+        });
+      }
+    }
+    await this.produce(votes, rejections, topic, partition);
+    this.metrics.votesCast.inc(cast);
+    this.metrics.votesReemitted.inc(reemitted);
+    for (const r of rejections) this.metrics.deadLetters.inc({ reason: r.reason });
+    return { cast, reemitted, abstained, deadLetters: rejections.length };
+  }
+
+  private async produce(
+    votes: readonly Vote[],
+    rejections: readonly Rejection[],
+    topic: string,
+    partition: number,
+  ): Promise<void> {
+    const topicMessages: { topic: string; messages: Message[] }[] = [];
+    if (votes.length > 0) {
+      topicMessages.push({
+        topic: topics.votes.name,
+        messages: votes.map((v) => ({
+          key: v.voter_id,
+          value: frame(this.ids.vote, avroTypes.vote.toBuffer(v)),
+        })),
+      });
+    }
+    if (rejections.length > 0) {
+      const failedAt = Date.now();
+      topicMessages.push({
+        topic: topics.deadLetters.name,
+        messages: rejections.map((r) => {
+          const letter: DeadLetter = {
+            service: this.service,
+            topic,
+            partition,
+            offset: Number(r.message.offset),
+            original_key: r.message.key,
+            original_value: r.message.value,
+            error: r.reason,
+            detail: r.detail,
+            failed_at: failedAt,
+          };
+          return {
+            key: r.message.key,
+            value: frame(this.ids.deadLetter, avroTypes.deadLetter.toBuffer(letter)),
+          };
+        }),
+      });
+    }
+    if (topicMessages.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages });
+  }
+
+  /** A candidate's party; a candidate missing from the register is looked up again at most every 5 s. */
+  private async partyOf(candidateId: string): Promise<string | undefined> {
+    const party = this.candidates.get(candidateId);
+    if (party !== undefined || Date.now() - this.candidatesLoadedAt < 5_000) return party;
+    await this.loadCandidates();
+    return this.candidates.get(candidateId);
+  }
+}

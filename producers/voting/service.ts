@@ -1,0 +1,151 @@
+import type { Consumer, EachBatchPayload, Producer } from "kafkajs";
+import { deadLetterSchema, voteSchema, voterSchema } from "../../schemas/records.js";
+import { topics } from "../../schemas/topics.js";
+import { VoterChoice } from "../election/choice.js";
+import type { ElectionDefinition } from "../election/definition.js";
+import type { ServiceConfig } from "../runtime/config.js";
+import { openConnections, type Connections } from "../runtime/connections.js";
+import type { Logger } from "../runtime/log.js";
+import type { Metrics } from "../runtime/metrics.js";
+import { preflight } from "../runtime/preflight.js";
+import { producerConfig } from "../runtime/producer.js";
+import { Casting } from "./casting.js";
+import { deadLetterReasons, VoterDecoder } from "./decoder.js";
+import { RateLimiter } from "./rate-limiter.js";
+
+export interface VotingOptions {
+  readonly config: ServiceConfig;
+  readonly election: ElectionDefinition;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  /** Voters processed per store-produce-commit round; smaller under a rate limit so pacing is smooth. */
+  readonly chunkSize?: number;
+}
+
+/**
+ * The voting service: consumes the voters topic, casts each voter's deterministic vote and commits the
+ * offsets of a chunk only once its votes are both stored and produced. Stopping finishes the chunk in
+ * hand and commits it.
+ */
+export class VotingService {
+  private connections: Connections | undefined;
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private joined = false;
+  private crashed = false;
+  private stopping = false;
+  private readonly chunkSize: number;
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly options: VotingOptions) {
+    const rate = options.config.votingRateLimit;
+    this.limiter = new RateLimiter(rate);
+    // Under a rate limit, about a quarter second of votes per chunk (votes are ~60 % of voters).
+    const paced = rate > 0 ? Math.max(1, Math.ceil(rate / 2.5)) : Number.POSITIVE_INFINITY;
+    this.chunkSize = Math.min(options.chunkSize ?? 2_000, paced);
+    // Every reason at zero from the start, so dashboards show a flat line rather than no data.
+    for (const reason of deadLetterReasons) options.metrics.deadLetters.inc({ reason }, 0);
+  }
+
+  live(): boolean {
+    return !this.crashed;
+  }
+
+  ready(): boolean {
+    return this.joined && !this.crashed && !this.stopping;
+  }
+
+  async start(): Promise<void> {
+    const { config, log, metrics, election } = this.options;
+    const connections = openConnections("livetally-voting", config, log, 6);
+    this.connections = connections;
+    const { pool, kafka, registry } = connections;
+    const ids = await preflight(pool, kafka, registry, {
+      topics: [topics.voters, topics.votes, topics.deadLetters],
+      schemas: {
+        voter: { topic: topics.voters, schema: voterSchema },
+        vote: { topic: topics.votes, schema: voteSchema },
+        deadLetter: { topic: topics.deadLetters, schema: deadLetterSchema },
+      },
+    });
+    const producer = kafka.producer(producerConfig);
+    this.producer = producer;
+    await producer.connect();
+    const casting = new Casting(
+      pool,
+      producer,
+      new VoterDecoder(registry),
+      new VoterChoice(election, config.electionSeed),
+      ids,
+      this.limiter,
+      metrics,
+    );
+    await casting.loadCandidates();
+
+    const consumer = kafka.consumer({
+      groupId: config.votingConsumerGroup,
+      // Short enough that a killed instance's partitions move on within seconds of the restart.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      log.info("joined the consumer group", { group: config.votingConsumerGroup });
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      log.error("consumer crashed", { error: payload.error, restart: payload.restart });
+      if (!payload.restart) this.crashed = true;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.voters.name, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      // Partitions are independent: several in flight keep PostgreSQL and Kafka busy at once.
+      partitionsConsumedConcurrently: 3,
+      eachBatch: (payload) => this.eachBatch(payload, casting),
+    });
+    log.info("voting", {
+      election: election.name,
+      seed: config.electionSeed,
+      rateLimit: config.votingRateLimit,
+      chunkSize: this.chunkSize,
+    });
+  }
+
+  private async eachBatch(payload: EachBatchPayload, casting: Casting): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { metrics, log } = this.options;
+    const consumer = this.consumer;
+    if (consumer === undefined) return;
+    for (let i = 0; i < batch.messages.length; i += this.chunkSize) {
+      if (this.stopping || !isRunning() || isStale()) break;
+      const chunk = batch.messages.slice(i, i + this.chunkSize);
+      const last = chunk[chunk.length - 1];
+      if (last === undefined) break;
+      const timer = metrics.voteBatchDuration.startTimer();
+      const outcome = await casting.castChunk(batch.topic, batch.partition, chunk);
+      const next = (BigInt(last.offset) + 1n).toString();
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      resolveOffset(last.offset);
+      timer();
+      metrics.consumerLag.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Math.max(0, Number(batch.highWatermark) - Number(next)),
+      );
+      log.debug("chunk done", { partition: batch.partition, offset: last.offset, ...outcome });
+      await heartbeat();
+    }
+  }
+
+  /** Finishes the chunk in hand, commits it, and closes every connection. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    await this.connections?.pool.end();
+  }
+}

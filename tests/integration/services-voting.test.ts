@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { avroTypes, type Vote } from "../../schemas/records.js";
+import { topics, valueSubject } from "../../schemas/topics.js";
+import { unframe } from "../../schemas/wire.js";
+import { VoterChoice, voteId } from "../../producers/election/choice.js";
+import { defaultElection } from "../../producers/election/default-election.js";
+import { registerElectorate } from "../../producers/registration/register.js";
+import { serviceConfig } from "../../producers/runtime/config.js";
+import { createLogger } from "../../producers/runtime/log.js";
+import { createMetrics } from "../../producers/runtime/metrics.js";
+import { producerConfig } from "../../producers/runtime/producer.js";
+import { topicSchemas } from "../../producers/setup/setup.js";
+import { VotingService } from "../../producers/voting/service.js";
+import {
+  freshElection,
+  kafka,
+  newPool,
+  readAll,
+  recreateTopics,
+  registry,
+  waitFor,
+} from "./services-fixture.js";
+
+const VOTERS = 10_000;
+const REGISTER_SEED = 3;
+const ELECTION_SEED = 2026;
+const pool = newPool();
+/** voter id -> candidate id, for every voter who chooses to vote. */
+let expected = new Map<string, string>();
+
+beforeAll(async () => {
+  await freshElection(pool);
+  const producer = kafka.producer(producerConfig);
+  await producer.connect();
+  const lookup = async (i: number): Promise<number> =>
+    (await registry.lookup(valueSubject(topicSchemas[i]!.topic), topicSchemas[i]!.schema)) ?? 0;
+  await registerElectorate(
+    pool,
+    producer,
+    { candidate: await lookup(0), voter: await lookup(1) },
+    { election: defaultElection, seed: REGISTER_SEED, voters: VOTERS, batchSize: 2_000 },
+  );
+  await producer.disconnect();
+  const choice = new VoterChoice(defaultElection, ELECTION_SEED);
+  const { rows } = await pool.query<{ voter_id: string; state: string }>(
+    "SELECT voter_id, state FROM voters",
+  );
+  expect(rows).toHaveLength(VOTERS);
+  expected = new Map();
+  for (const r of rows) {
+    const c = choice.choose(r.voter_id, r.state);
+    if (c.votes) expected.set(r.voter_id, c.candidateId);
+  }
+});
+
+afterAll(async () => {
+  await pool.end();
+});
+
+async function storedVoteCount(): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM votes");
+  return Number(rows[0]?.n);
+}
+
+/** Checks the ledger against the expected choices, and the votes topic against the ledger. */
+async function expectEveryVoteOnceInLedgerAndInTopic(): Promise<{ topicRecords: number }> {
+  const { rows } = await pool.query<{ voter_id: string; vote_id: string; candidate_id: string }>(
+    "SELECT voter_id, vote_id, candidate_id FROM votes",
+  );
+  expect(rows).toHaveLength(expected.size);
+  for (const r of rows) {
+    expect(expected.get(r.voter_id)).toBe(r.candidate_id);
+    expect(r.vote_id).toBe(voteId(ELECTION_SEED, r.voter_id));
+  }
+  const inTopic = new Map<string, Vote[]>();
+  const records = await readAll(topics.votes.name);
+  for (const record of records) {
+    const parts = unframe(record.value);
+    if (!parts.ok) throw new Error("vote not in the wire format");
+    const vote = avroTypes.vote.fromBuffer(parts.body);
+    expect(record.key).toBe(vote.voter_id);
+    inTopic.set(vote.voter_id, [...(inTopic.get(vote.voter_id) ?? []), vote]);
+  }
+  for (const r of rows) {
+    const copies = inTopic.get(r.voter_id) ?? [];
+    expect(copies.length, `votes in the topic for ${r.voter_id}`).toBeGreaterThanOrEqual(1);
+    // Duplicates are allowed; they must be the same vote.
+    for (const copy of copies)
+      expect(copy).toMatchObject({ vote_id: r.vote_id, candidate_id: r.candidate_id });
+  }
+  expect(inTopic.size).toBe(rows.length);
+  return { topicRecords: records.length };
+}
+
+describe("voting service", () => {
+  it("casts exactly one vote per voter who chooses to vote, in PostgreSQL and in the votes topic", async () => {
+    const metrics = createMetrics();
+    const config = {
+      ...serviceConfig(),
+      electionSeed: ELECTION_SEED,
+      votingConsumerGroup: `services-voting-${randomUUID()}`,
+    };
+    const service = new VotingService({
+      config,
+      election: defaultElection,
+      log: createLogger("voting", "warn"),
+      metrics,
+    });
+    await service.start();
+    try {
+      await waitFor("every vote stored", async () => (await storedVoteCount()) >= expected.size);
+      await waitFor(
+        "every vote produced",
+        async () => (await metrics.votesCast.get()).values[0]?.value === expected.size,
+      );
+      expect(service.ready()).toBe(true);
+    } finally {
+      await service.stop();
+    }
+    expect(expected.size).toBeGreaterThan(VOTERS * 0.55);
+    expect(expected.size).toBeLessThan(VOTERS * 0.72);
+    const { topicRecords } = await expectEveryVoteOnceInLedgerAndInTopic();
+    expect(topicRecords).toBe(expected.size);
+    expect((await metrics.votesReemitted.get()).values[0]?.value).toBe(0);
+    const lag = (await metrics.consumerLag.get()).values;
+    expect(lag.length).toBeGreaterThan(0);
+    expect(lag.every((l) => l.value === 0)).toBe(true);
+  });
+
+  it("loses and doubles nothing when killed with SIGKILL mid-run and restarted", async () => {
+    await pool.query("TRUNCATE votes");
+    await recreateTopics([topics.votes]);
+    const group = `services-voting-kill-${randomUUID()}`;
+    // Slowed down so the kill lands mid-run.
+    const first = startVotingProcess(group, 1_500);
+    await waitFor("some votes stored", async () => (await storedVoteCount()) >= 1_000, 60_000);
+    first.kill("SIGKILL");
+    await exited(first);
+    const atKill = await storedVoteCount();
+    expect(atKill).toBeLessThan(expected.size);
+
+    const second = startVotingProcess(group, 0);
+    try {
+      await waitFor(
+        "every vote stored after the restart",
+        async () => (await storedVoteCount()) >= expected.size,
+      );
+      // The uncommitted tail was redelivered: wait until the restarted service has produced it.
+      await waitFor("the restarted service to catch up", async () => (await lagOf(group)) === 0);
+    } finally {
+      second.kill("SIGTERM");
+    }
+    expect(await exited(second)).toBe(0);
+    const { topicRecords } = await expectEveryVoteOnceInLedgerAndInTopic();
+    expect(topicRecords).toBeGreaterThanOrEqual(expected.size);
+  });
+});
+
+function startVotingProcess(group: string, rateLimit: number): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "producers/voting/main.ts"], {
+    env: {
+      ...process.env,
+      ELECTION_SEED: String(ELECTION_SEED),
+      VOTING_CONSUMER_GROUP: group,
+      VOTING_RATE_LIMIT: String(rateLimit),
+      HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+}
+
+/** The group's committed lag on the voters topic; Infinity until it has committed every partition. */
+async function lagOf(group: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topics.voters.name] });
+    const ends = await admin.fetchTopicOffsets(topics.voters.name);
+    let lag = 0;
+    for (const end of ends) {
+      const offset = Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+      if (offset < 0 && Number(end.high) > 0) return Number.POSITIVE_INFINITY;
+      lag += Number(end.high) - Math.max(offset, 0);
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
