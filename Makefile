@@ -66,4 +66,4 @@ flink-runner: ## Build the Flink SQL runner jar (flink-sql/runner).
 	cd flink-sql/runner && mvn -B -q $(MVN_VERSIONS) package
 
 # Each part of the pipeline keeps its own targets beside its code.
--include producers/producers.mk flink-sql/flink-sql.mk dashboards/dashboards.mk cdk8s/cdk8s.mk
+-include producers/producers.mk flink-sql/flink-sql.mk demo/demo.mk dashboards/dashboards.mk cdk8s/cdk8s.mk

@@ -1,11 +1,9 @@
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import pg from "pg";
-import { cancelJob, tallyJobs } from "../../../flink-sql/job.js";
+import { resetElection } from "../../../demo/reset.js";
 import { endpoints } from "../../../local/endpoints.js";
-import { SchemaRegistryClient } from "../../../producers/runtime/registry.js";
-import { applyMigrations, createTopics, registerSchemas } from "../../../producers/setup/setup.js";
 import { ageBandAt, avroTypes, type Candidate, type Vote, type Voter } from "../../../schemas/records.js";
-import { allTopics, topics, valueSubject } from "../../../schemas/topics.js";
+import { topics, valueSubject } from "../../../schemas/topics.js";
 import { frame } from "../../../schemas/wire.js";
 
 /**
@@ -104,46 +102,16 @@ export interface ElectionStage {
   close(): Promise<void>;
 }
 
-/**
- * Starts from nothing: no tally job, empty topics (deleted and created again), migrated and empty
- * tables, schemas registered.
- */
+/** Starts from a reset election (see demo/reset.ts), with clients to write to it. */
 export async function freshStage(): Promise<ElectionStage> {
-  for (const job of await tallyJobs()) {
-    if (job.state === "RUNNING" || job.state === "RESTARTING" || job.state === "CREATED")
-      await cancelJob(job.jid);
-  }
+  const schemaIds = await resetElection();
   const ep = endpoints();
   const kafka = new Kafka({
     clientId: "flink-test",
     brokers: [...ep.kafkaBrokers],
     logLevel: logLevel.NOTHING,
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  const names = allTopics.map((t) => t.name);
-  const existing = (await admin.listTopics()).filter((t) => names.includes(t));
-  if (existing.length > 0) await admin.deleteTopics({ topics: existing, timeout: 30_000 });
-  // Deletion completes in the background; creation fails until it has.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await createTopics(kafka);
-      break;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  await admin.disconnect();
-
   const db = new pg.Pool({ connectionString: ep.databaseUrl, max: 4 });
-  await applyMigrations(db);
-  const { rows } = await db.query<{ tablename: string }>(
-    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
-  );
-  await db.query(`TRUNCATE ${rows.map((r) => pg.escapeIdentifier(r.tablename)).join(", ")}`);
-  const schemaIds = await registerSchemas(new SchemaRegistryClient(ep.registryUrl));
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return {

@@ -1,0 +1,167 @@
+import pg from "pg";
+import { certify, type Certification } from "../flink-sql/certification.js";
+import { awaitRunning, submitTallyJob } from "../flink-sql/job.js";
+import { endpoints } from "../local/endpoints.js";
+import { resetElection } from "./reset.js";
+import { tallied, type ElectionSnapshot } from "./scoreboard.js";
+import { runToCompletion, scrape, startService, stopService, type RunningService } from "./services.js";
+
+export interface ElectionRunOptions {
+  readonly voters: number;
+  readonly seed: number;
+  /** Votes per second the voting service may cast; 0 for no limit. */
+  readonly rateLimit: number;
+  /** Where the voting service serves /metrics, for telling when every voter has been handled. */
+  readonly votingPort: number;
+  /** Register the whole electorate before voting opens (the demo) or let both run at once (the benchmark). */
+  readonly registerFirst: boolean;
+  /** Show registration's own progress bar (on a terminal). */
+  readonly showRegistration: boolean;
+  readonly say: (line: string) => void;
+  readonly onSnapshot?: (snapshot: ElectionSnapshot) => void;
+  /** Called while voting runs, as often as it likes to sample (the benchmark's freshness probe). */
+  readonly whileVoting?: (db: pg.Pool, stop: AbortSignal) => Promise<void>;
+}
+
+export interface ElectionRunResult {
+  readonly registrationStartedAt: number;
+  readonly votingStartedAt: number;
+  readonly votingEndedAt: number;
+  readonly certifiedAt: number;
+  readonly certification: Certification;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function readSnapshot(
+  db: pg.Pool,
+  previous: ElectionSnapshot | undefined,
+): Promise<ElectionSnapshot> {
+  const [counts, candidates, states] = await Promise.all([
+    db.query<{ registered: string; ledger: string }>(
+      "SELECT (SELECT count(*) FROM voters) AS registered, (SELECT count(*) FROM votes) AS ledger",
+    ),
+    db.query<{ name: string; party: string; votes: string }>(
+      `SELECT c.name, c.party, coalesce(t.votes, 0) AS votes
+       FROM candidates c LEFT JOIN tally_by_candidate t USING (candidate_id)`,
+    ),
+    db.query<{ state: string; registered: string; votes: string; turnout_pct: string }>(
+      "SELECT state, registered, votes, turnout_pct FROM turnout_by_state ORDER BY registered DESC, state LIMIT 5",
+    ),
+  ]);
+  const snapshot = {
+    at: new Date(),
+    registered: Number(counts.rows[0]?.registered),
+    ledgerVotes: Number(counts.rows[0]?.ledger),
+    candidates: candidates.rows.map((c) => ({ name: c.name, party: c.party, votes: Number(c.votes) })),
+    states: states.rows.map((s) => ({
+      state: s.state,
+      registered: Number(s.registered),
+      votes: Number(s.votes),
+      turnoutPct: Number(s.turnout_pct),
+    })),
+    votesPerSecond: 0,
+  };
+  if (previous) {
+    const seconds = (snapshot.at.getTime() - previous.at.getTime()) / 1000;
+    snapshot.votesPerSecond =
+      seconds > 0 ? Math.max(0, (tallied(snapshot) - tallied(previous)) / seconds) : 0;
+  }
+  return snapshot;
+}
+
+/**
+ * Voting is over when registration has finished, the voting service has no voter left to read, and
+ * the ledger has stopped growing.
+ */
+async function awaitVotingDone(
+  registration: RunningService,
+  voting: RunningService,
+  port: number,
+  db: pg.Pool,
+  onSnapshot: ((s: ElectionSnapshot) => void) | undefined,
+): Promise<void> {
+  let registered = false;
+  void registration.exited.then((code) => (registered = code === 0));
+  let previous: ElectionSnapshot | undefined;
+  let quietTicks = 0;
+  for (;;) {
+    await sleep(1000);
+    if (voting.process.exitCode !== null) {
+      throw new Error(`the voting service exited with ${voting.process.exitCode}; see ${voting.logFile}`);
+    }
+    if (registration.process.exitCode !== null && registration.process.exitCode !== 0) {
+      throw new Error(
+        `registration exited with ${registration.process.exitCode}; see ${registration.logFile}`,
+      );
+    }
+    const snapshot = await readSnapshot(db, previous);
+    onSnapshot?.(snapshot);
+    const metrics = await scrape(port);
+    const lag = metrics?.get("livetally_consumer_lag");
+    const grew = previous === undefined || snapshot.ledgerVotes !== previous.ledgerVotes;
+    quietTicks = registered && lag === 0 && !grew ? quietTicks + 1 : 0;
+    previous = snapshot;
+    if (quietTicks >= 2) return;
+  }
+}
+
+/** Runs a whole election on the local stack, from an empty register to certified tallies. */
+export async function runElection(options: ElectionRunOptions): Promise<ElectionRunResult> {
+  const { say } = options;
+  say("resetting the local election (topics, tables, tally job)");
+  await resetElection();
+  say("starting the Flink SQL tally job");
+  const jobId = await submitTallyJob();
+  await awaitRunning(jobId);
+  say(`tally job ${jobId} running`);
+
+  const db = new pg.Pool({ connectionString: endpoints().databaseUrl, max: 3 });
+  const seed = String(options.seed);
+  try {
+    const registrationStartedAt = Date.now();
+    say(`registering ${options.voters.toLocaleString("en-US")} voters (seed ${seed})`);
+    const registration = startService(
+      "registration",
+      "producers/registration/main.ts",
+      ["--voters", String(options.voters), "--seed", seed],
+      { ELECTION_SEED: seed },
+      { inheritOutput: options.showRegistration },
+    );
+    if (options.registerFirst) await runToCompletion(registration);
+
+    const votingStartedAt = Date.now();
+    say(
+      `voting opens${options.rateLimit > 0 ? ` at up to ${options.rateLimit.toLocaleString("en-US")} votes/s` : ""}`,
+    );
+    const voting = startService("voting", "producers/voting/main.ts", [], {
+      ELECTION_SEED: seed,
+      HTTP_PORT: String(options.votingPort),
+      VOTING_RATE_LIMIT: String(options.rateLimit),
+    });
+    const stopSampling = new AbortController();
+    const sampling = options.whileVoting?.(db, stopSampling.signal);
+    try {
+      await awaitVotingDone(registration, voting, options.votingPort, db, options.onSnapshot);
+    } finally {
+      await stopService(voting);
+    }
+    await runToCompletion(registration);
+    const votingEndedAt = Date.now();
+    say("voting closed; waiting for the tallies to settle");
+
+    let certification = await certify(db);
+    const deadline = Date.now() + 120_000;
+    while (!certification.match && Date.now() < deadline) {
+      await sleep(250);
+      certification = await certify(db);
+    }
+    const certifiedAt = Date.now();
+    stopSampling.abort();
+    await sampling;
+    options.onSnapshot?.(await readSnapshot(db, undefined));
+    return { registrationStartedAt, votingStartedAt, votingEndedAt, certifiedAt, certification };
+  } finally {
+    await db.end();
+  }
+}

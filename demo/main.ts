@@ -1,0 +1,60 @@
+import { certificationLine } from "../flink-sql/certification.js";
+import { EnvReader } from "../local/settings.js";
+import { stackContext, stackUp } from "../local/stack.js";
+import { runElection } from "./election-run.js";
+import { renderScoreboard, statusLine, type ElectionSnapshot } from "./scoreboard.js";
+
+/**
+ * `make demo`: a whole election on the local stack, shown live in the terminal, ending with the
+ * certification of the streamed tallies against the ledger.
+ */
+async function main(): Promise<number> {
+  const env = new EnvReader(process.env);
+  const voters = env.positiveInt("VOTERS", 100_000);
+  const seed = env.positiveInt("ELECTION_SEED", 2026);
+  const rateLimit = env.nonNegativeNumber("VOTING_RATE_LIMIT", 2_000);
+  const votingPort = env.port("DEMO_VOTING_HTTP_PORT", 29464);
+  env.done("demo");
+
+  const tty = Boolean(process.stdout.isTTY) && process.env.CI !== "true";
+  const say = (line: string) => console.log(`demo: ${line}`);
+  say("starting the local stack if needed");
+  await stackUp(stackContext());
+
+  let lastLine = 0;
+  const show = (snapshot: ElectionSnapshot) => {
+    if (tty) {
+      process.stdout.write(
+        `\x1b[H\x1b[2J${renderScoreboard(snapshot, process.stdout.columns ?? 80).join("\n")}\n`,
+      );
+    } else if (Date.now() - lastLine >= 5000) {
+      lastLine = Date.now();
+      console.log(statusLine(snapshot));
+    }
+  };
+  const result = await runElection({
+    voters,
+    seed,
+    rateLimit,
+    votingPort,
+    registerFirst: true,
+    showRegistration: tty,
+    say,
+    onSnapshot: show,
+  });
+  const seconds = (ms: number) => (ms / 1000).toFixed(1);
+  say(
+    `registration ${seconds(result.votingStartedAt - result.registrationStartedAt)} s, voting ${seconds(result.votingEndedAt - result.votingStartedAt)} s, settled ${seconds(result.certifiedAt - result.votingEndedAt)} s after voting closed`,
+  );
+  say("the stack is still running: `make stack-status` shows it, `make stack-down` stops it");
+  console.log(certificationLine(result.certification));
+  return result.certification.match ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`demo: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

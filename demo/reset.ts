@@ -1,0 +1,55 @@
+import { Kafka, logLevel } from "kafkajs";
+import pg from "pg";
+import { cancelJob, tallyJobs } from "../flink-sql/job.js";
+import { endpoints } from "../local/endpoints.js";
+import { SchemaRegistryClient } from "../producers/runtime/registry.js";
+import { applyMigrations, createTopics, registerSchemas } from "../producers/setup/setup.js";
+import { allTopics } from "../schemas/topics.js";
+
+/**
+ * Clears the local stack for a new election: no tally job, every topic deleted and created empty,
+ * migrations applied and every table emptied, schemas registered. Returns the schema ids by subject.
+ */
+export async function resetElection(): Promise<Record<string, number>> {
+  for (const job of await tallyJobs()) {
+    if (job.state === "RUNNING" || job.state === "RESTARTING" || job.state === "CREATED")
+      await cancelJob(job.jid);
+  }
+  const ep = endpoints();
+  const kafka = new Kafka({
+    clientId: "election-reset",
+    brokers: [...ep.kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const names = allTopics.map((t) => t.name);
+    const existing = (await admin.listTopics()).filter((t) => names.includes(t));
+    if (existing.length > 0) await admin.deleteTopics({ topics: existing, timeout: 30_000 });
+  } finally {
+    await admin.disconnect();
+  }
+  // Deletion completes in the background; creation is refused until it has.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await createTopics(kafka);
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  const db = new pg.Pool({ connectionString: ep.databaseUrl, max: 1 });
+  try {
+    await applyMigrations(db);
+    const { rows } = await db.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
+    );
+    await db.query(`TRUNCATE ${rows.map((r) => pg.escapeIdentifier(r.tablename)).join(", ")}`);
+  } finally {
+    await db.end();
+  }
+  return registerSchemas(new SchemaRegistryClient(ep.registryUrl));
+}
