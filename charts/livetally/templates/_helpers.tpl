@@ -15,11 +15,3 @@ keep passwords), a random one on first install. Usage: include "livetally.secret
 {{- randAlphaNum 24 -}}
 {{- end -}}
 {{- end -}}
-
-{{/* Relations between values that a JSON schema cannot state. */}}
-{{- if gt (int .Values.kafka.replication) (int .Values.kafka.brokers) }}
-{{- fail (printf "kafka.replication (%v) must not exceed kafka.brokers (%v)" .Values.kafka.replication .Values.kafka.brokers) }}
-{{- end }}
-{{- if gt (int .Values.kafka.minInsyncReplicas) (int .Values.kafka.replication) }}
-{{- fail (printf "kafka.minInsyncReplicas (%v) must not exceed kafka.replication (%v)" .Values.kafka.minInsyncReplicas .Values.kafka.replication) }}
-{{- end }}

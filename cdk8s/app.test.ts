@@ -1,0 +1,194 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { allTopics, topics } from "../schemas/topics.js";
+import { serviceConfig } from "../producers/runtime/config.js";
+import { parseRegistrationArgs } from "../producers/registration/args.js";
+import { repoRoot } from "../versions.js";
+import { synthesize, type K8sObject } from "./app.js";
+import { platformConfig } from "./config.js";
+import { grants } from "./lib/kafka-users.js";
+import { dashboardFiles } from "./lib/grafana.js";
+import { sqlScripts } from "./lib/flink-job.js";
+import { grafana, kafkaUsers, services } from "./names.js";
+
+// Compiling the CRD schemas and running helm take seconds each on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
+
+const kind = synthesize(platformConfig("kind"));
+const production = synthesize(platformConfig("production"));
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const find = (objects: K8sObject[], kindName: string, name: string) => {
+  const o = objects.find((x) => x.kind === kindName && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kindName} ${name}`);
+  return o as unknown as Json;
+};
+const all = (objects: K8sObject[], kindName: string) =>
+  objects.filter((o) => o.kind === kindName) as unknown as Json[];
+
+const sqlDir = join(repoRoot, "flink-sql", "sql");
+const sql = readdirSync(sqlDir)
+  .filter((f) => f.endsWith(".sql"))
+  .map((f) => readFileSync(join(sqlDir, f), "utf8"))
+  .join("\n");
+/** The Kafka tables of the SQL job: which topic each reads or writes. */
+const sqlTopics = [...sql.matchAll(/CREATE TABLE\s+(\w+)[\s\S]*?'topic'\s*=\s*'([^']+)'/g)].map(
+  (m) => m[2] ?? "",
+);
+const insertedTables = new Set([...sql.matchAll(/INSERT INTO\s+(\w+)/gi)].map((m) => m[1]));
+const tableTopics = new Map(
+  [...sql.matchAll(/CREATE TABLE\s+(\w+)\s*\(([^;]*?)'topic'\s*=\s*'([^']+)'/g)].map((m) => [m[1], m[3]]),
+);
+
+describe("profiles", () => {
+  it("kind runs one combined Kafka node and one PostgreSQL instance, without budgets", () => {
+    const pools = all(kind, "KafkaNodePool");
+    expect(pools).toHaveLength(1);
+    expect(pools[0]?.spec.replicas).toBe(1);
+    expect(pools[0]?.spec.roles).toEqual(["controller", "broker"]);
+    expect(find(kind, "Cluster", "livetally-pg").spec.instances).toBe(1);
+    expect(all(kind, "PodDisruptionBudget")).toHaveLength(0);
+    expect(find(kind, "Service", grafana.name).spec.type).toBe("NodePort");
+  });
+
+  it("production runs 3 brokers, 3 controllers, 3 PostgreSQL instances, with budgets and anti-affinity", () => {
+    expect(find(production, "KafkaNodePool", "brokers").spec).toMatchObject({
+      replicas: 3,
+      roles: ["broker"],
+    });
+    expect(find(production, "KafkaNodePool", "controllers").spec).toMatchObject({
+      replicas: 3,
+      roles: ["controller"],
+    });
+    const pg = find(production, "Cluster", "livetally-pg").spec;
+    expect(pg).toMatchObject({
+      instances: 3,
+      enablePDB: true,
+      affinity: { podAntiAffinityType: "required" },
+    });
+    expect(
+      all(production, "PodDisruptionBudget")
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(["livetally-registry", services.voting]);
+    expect(
+      find(production, "Deployment", services.voting).spec.template.spec.affinity.podAntiAffinity,
+    ).toBeDefined();
+    expect(find(production, "Kafka", "livetally").spec.kafka.config["min.insync.replicas"]).toBe(2);
+  });
+});
+
+describe("topics", () => {
+  it("declares every topic of schemas/topics.ts with its partitions and configs", () => {
+    for (const [objects, replication, isr] of [
+      [kind, 1, 1],
+      [production, 3, 2],
+    ] as const) {
+      const declared = all(objects, "KafkaTopic");
+      expect(declared.map((t) => t.spec.topicName).sort()).toEqual(allTopics.map((t) => t.name).sort());
+      for (const topic of allTopics) {
+        const spec = declared.find((t) => t.spec.topicName === topic.name)?.spec;
+        expect(spec).toMatchObject({ partitions: topic.partitions, replicas: replication });
+        expect(spec.config).toMatchObject({ ...topic.config, "min.insync.replicas": isr });
+      }
+    }
+  });
+
+  it("the SQL job reads and writes only declared topics, within the ACLs of its KafkaUser", () => {
+    const declared = new Set(all(kind, "KafkaTopic").map((t) => t.spec.topicName));
+    expect(sqlTopics.length).toBeGreaterThan(0);
+    for (const t of sqlTopics) expect(declared).toContain(t);
+    for (const [table, topic] of tableTopics) {
+      const list = insertedTables.has(table) ? grants.flink.writes : grants.flink.reads;
+      expect(list, `${table} -> ${topic}`).toContain(topic);
+    }
+    const groupIds = new Set([...sql.matchAll(/'properties\.group\.id'\s*=\s*'([^']+)'/g)].map((m) => m[1]));
+    for (const g of groupIds) expect(g?.startsWith(grants.flink.groupPrefix ?? "-")).toBe(true);
+  });
+
+  it("the services' principals may use the topics they produce to", () => {
+    expect(grants.registration.writes).toEqual(
+      expect.arrayContaining([topics.voters.name, topics.candidates.name]),
+    );
+    expect(grants.voting.writes).toContain(topics.votes.name);
+    const users = all(kind, "KafkaUser").map((u) => u.metadata.name);
+    expect(users.sort()).toEqual(Object.values(kafkaUsers).sort());
+  });
+
+  it("the JDBC sinks write tables the migrations create, in the database CloudNativePG creates", () => {
+    const migrations = readdirSync(join(repoRoot, "schemas", "migrations"))
+      .map((f) => readFileSync(join(repoRoot, "schemas", "migrations", f), "utf8"))
+      .join("\n");
+    const tables = new Set([...migrations.matchAll(/CREATE TABLE\s+(\w+)/gi)].map((m) => m[1]));
+    const sinks = [...sql.matchAll(/'table-name'\s*=\s*'([^']+)'/g)].map((m) => m[1]);
+    expect(sinks.length).toBeGreaterThan(0);
+    for (const t of sinks) expect(tables).toContain(t);
+    const env = find(kind, "FlinkDeployment", "livetally-tally").spec.podTemplate.spec.containers[0]
+      .env as Json[];
+    const jdbc = env.find((e) => e.name === "JDBC_URL")?.value as string;
+    expect(jdbc.split("/").at(-1)).toBe(find(kind, "Cluster", "livetally-pg").spec.bootstrap.initdb.database);
+  });
+});
+
+describe("the services", () => {
+  /** The environment a container gets, with every Secret value made up. */
+  function containerEnv(objects: K8sObject[], container: Json): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {};
+    for (const from of container.envFrom ?? [])
+      Object.assign(env, find(objects, "ConfigMap", from.configMapRef.name).data);
+    for (const e of container.env ?? []) {
+      env[e.name] =
+        e.value ??
+        (e.valueFrom.secretKeyRef.key === "uri"
+          ? "postgresql://u:p@livetally-pg-rw:5432/livetally"
+          : "secret");
+    }
+    return env;
+  }
+
+  it("every service container's environment is one the services accept", () => {
+    for (const objects of [kind, production]) {
+      const voting = find(objects, "Deployment", services.voting).spec.template.spec;
+      const registration = find(objects, "Job", services.registration).spec.template.spec;
+      for (const c of [...voting.containers, ...voting.initContainers, ...registration.containers]) {
+        const env = containerEnv(objects, c);
+        const config = serviceConfig(env);
+        expect(config.registryUrl).toMatch(/^http:\/\/livetally-registry:8080\/apis\/ccompat\/v7/);
+        expect(config.httpPort).toBe(services.httpPort);
+      }
+      const args = registration.containers[0].command.slice(2);
+      expect(parseRegistrationArgs(args, {}, 0)).toEqual({
+        voters: platformConfig(objects === kind ? "kind" : "production").election.voters,
+        seed: 42,
+      });
+    }
+  });
+
+  it("the Flink job runs the SQL scripts of flink-sql/sql in order", () => {
+    const files = readdirSync(sqlDir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort();
+    expect(sqlScripts()).toEqual(files.map((f) => `/opt/flink/sql/${f}`));
+    expect(find(kind, "FlinkDeployment", "livetally-tally").spec.job.args).toEqual(sqlScripts());
+    expect(sqlScripts(join(tmpdir(), "no-such-dir"))).toEqual([
+      "/opt/flink/sql/10-sources.sql",
+      "/opt/flink/sql/20-sinks.sql",
+      "/opt/flink/sql/30-tallies.sql",
+    ]);
+  });
+});
+
+describe("dashboards", () => {
+  it("puts every dashboards/build/*.json into the dashboards ConfigMap", () => {
+    const cm = find(kind, "ConfigMap", grafana.dashboardsConfigMap);
+    expect(cm.metadata.labels.grafana_dashboard).toBe("1");
+    expect(Object.keys(cm.data ?? {}).sort()).toEqual(Object.keys(dashboardFiles()).sort());
+    const dir = mkdtempSync(join(tmpdir(), "dashboards-"));
+    writeFileSync(join(dir, "results.json"), '{"title":"Results"}');
+    writeFileSync(join(dir, "notes.txt"), "not a dashboard");
+    expect(dashboardFiles(dir)).toEqual({ "results.json": '{"title":"Results"}' });
+    expect(dashboardFiles(join(dir, "missing"))).toEqual({});
+  });
+});

@@ -1,0 +1,231 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { repoRoot } from "../../versions.js";
+import { synthesize, type K8sObject } from "../app.js";
+import { platformConfig, profiles } from "../config.js";
+import { buildChart, chartDir, staleFiles } from "../helm/chart.js";
+import { ensureHelm, helmLint, helmTemplate, productionValues } from "../helm/helm.js";
+import { dashboardFiles } from "../lib/grafana.js";
+import { checkAll, checkDefaultDeny, checkReferences, checkWorkloads } from "./crossrefs.js";
+import { summaryLine, validateAll } from "./run.js";
+import { SchemaValidator } from "./schemas.js";
+
+// Compiling the CRD schemas and running helm take seconds each on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const schemas = new SchemaValidator();
+const synthesized = Object.fromEntries(profiles.map((p) => [p, synthesize(platformConfig(p))]));
+const kind = synthesized.kind as K8sObject[];
+const copy = () => structuredClone(kind) as unknown as Json[];
+const voting = (objects: Json[]) =>
+  objects.find((o) => o.kind === "Deployment" && o.metadata.name === "livetally-voting");
+const messages = (problems: { object: string; message: string }[]) =>
+  problems.map((p) => `${p.object}: ${p.message}`);
+
+describe("schemas", () => {
+  it.each(profiles)("every object of the %s profile validates against Kubernetes 1.33 or its CRD", (p) => {
+    expect(messages(schemas.validate(synthesized[p] as K8sObject[]))).toEqual([]);
+  });
+
+  it("rejects an unknown field, a wrong type and an unknown kind", () => {
+    const objects = copy();
+    voting(objects).spec.template.spec.containers[0].imagePullPolicie = "Always";
+    const kafka = objects.find((o) => o.kind === "Kafka");
+    kafka.spec.kafka.listenerz = [];
+    const topic = objects.find((o) => o.kind === "KafkaTopic");
+    topic.spec.partitions = "six";
+    objects.push({ apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g" } });
+    const found = messages(schemas.validate(objects as unknown as K8sObject[])).join("\n");
+    expect(found).toMatch(/Deployment livetally-voting: .*imagePullPolicie/);
+    expect(found).toMatch(/Kafka livetally: .*listenerz/);
+    expect(found).toMatch(/KafkaTopic .*partitions must be integer/);
+    expect(found).toMatch(/no schema for example.com\/v1 Gadget/);
+  });
+});
+
+describe("cross-references", () => {
+  it.each(profiles)("hold in the %s profile", (p) => {
+    expect(messages(checkAll(synthesized[p] as K8sObject[]))).toEqual([]);
+  });
+
+  it("finds a missing Secret, ConfigMap, Service, topic and database", () => {
+    const objects = copy().filter(
+      (o) =>
+        !(o.kind === "Secret" && o.metadata.name === "livetally-pg-registry") &&
+        !(o.kind === "ConfigMap" && o.metadata.name === "livetally-services") &&
+        !(o.kind === "Service" && o.metadata.name === "livetally-registry") &&
+        !(o.kind === "KafkaTopic" && o.spec.topicName === "votes") &&
+        o.kind !== "Database",
+    );
+    const found = messages(checkReferences(objects as unknown as K8sObject[])).join("\n");
+    expect(found).toMatch(/Deployment livetally-registry: Secret livetally-pg-registry does not exist/);
+    expect(found).toMatch(/Deployment livetally-voting: ConfigMap livetally-services does not exist/);
+    expect(found).toMatch(/FlinkDeployment livetally-tally: Service livetally-registry does not exist/);
+    expect(found).toMatch(/KafkaUser livetally-voting: topic votes does not exist/);
+    expect(found).toMatch(/Deployment livetally-registry: database registry does not exist/);
+  });
+
+  it("finds a workload without resources, probes, restricted context or pinned image", () => {
+    const objects = copy();
+    const c = voting(objects).spec.template.spec.containers[0];
+    delete c.resources;
+    delete c.readinessProbe;
+    c.image = "livetally/livetally-services:latest";
+    c.securityContext.allowPrivilegeEscalation = true;
+    c.securityContext.capabilities = {};
+    const found = messages(checkWorkloads(objects as unknown as K8sObject[])).join("\n");
+    for (const want of [
+      /cpu and memory requests/,
+      /probes/,
+      /not pinned/,
+      /allowPrivilegeEscalation/,
+      /drop ALL/,
+    ]) {
+      expect(found).toMatch(want);
+    }
+  });
+
+  it("finds a namespace without a default-deny policy", () => {
+    const objects = copy().filter((o) => o.metadata.name !== "default-deny");
+    expect(messages(checkDefaultDeny(objects as unknown as K8sObject[]))).toEqual([
+      "Namespace livetally: has no default-deny NetworkPolicy",
+    ]);
+  });
+});
+
+describe("the Helm chart", () => {
+  beforeAll(() => {
+    ensureHelm();
+  }, 600_000);
+
+  it("is what the cdk8s app generates (run `make chart` when this fails)", () => {
+    expect(staleFiles()).toEqual([]);
+  });
+
+  it("holds every dashboard make dashboards built", () => {
+    const { files } = buildChart();
+    for (const name of Object.keys(dashboardFiles())) expect(files.has(`dashboards/${name}`)).toBe(true);
+    if (existsSync(join(repoRoot, "dashboards", "build"))) {
+      for (const name of Object.keys(dashboardFiles()))
+        expect(existsSync(join(chartDir, "dashboards", name))).toBe(true);
+    }
+  });
+
+  it.each([
+    ["default", []],
+    ["production", [productionValues]],
+  ] as const)("lints and renders with %s values into valid, consistent objects", (_name, files) => {
+    helmLint(files);
+    const objects = helmTemplate(files);
+    expect(objects.length).toBeGreaterThan(40);
+    expect(messages(schemas.validate(objects))).toEqual([]);
+    expect(messages(checkAll(objects))).toEqual([]);
+  });
+
+  it("renders production values like the production profile, object for object", () => {
+    const rendered = helmTemplate([productionValues]);
+    const key = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
+    const synthesizedKeys = (synthesized.production as K8sObject[])
+      .filter((o) => o.kind !== "Namespace")
+      .map(key);
+    expect(rendered.map(key).sort()).toEqual(synthesizedKeys.sort());
+    const pools = rendered.filter((o) => o.kind === "KafkaNodePool") as unknown as Json[];
+    expect(pools.map((p) => [p.metadata.name, p.spec.replicas, p.spec.roles])).toEqual(
+      expect.arrayContaining([
+        ["brokers", 3, ["broker"]],
+        ["controllers", 3, ["controller"]],
+      ]),
+    );
+  });
+
+  it("renders default values as the kind profile: one combined Kafka node, Grafana on a NodePort", () => {
+    const rendered = helmTemplate() as unknown as Json[];
+    const pools = rendered.filter((o) => o.kind === "KafkaNodePool");
+    expect(pools.map((p) => [p.spec.replicas, p.spec.roles])).toEqual([[1, ["controller", "broker"]]]);
+    const svc = rendered.find((o) => o.kind === "Service" && o.metadata.name === "livetally-grafana");
+    expect(svc.spec.ports[0].nodePort).toBe(30300);
+    expect(rendered.filter((o) => o.kind === "PodDisruptionBudget")).toEqual([]);
+  });
+
+  it("leaves Grafana out when it is off, and uses an existing admin Secret when asked", () => {
+    const off = helmTemplate([], ["grafana.enabled=false"]);
+    expect(off.filter((o) => o.metadata.labels?.["app.kubernetes.io/component"] === "grafana")).toEqual([]);
+    const own = helmTemplate(
+      [],
+      ["grafana.createAdminSecret=false", "grafana.adminSecret=my-grafana"],
+    ) as unknown as Json[];
+    expect(own.find((o) => o.kind === "Secret" && o.metadata.name === "my-grafana")).toBeUndefined();
+    const grafana = own.find((o) => o.kind === "Deployment" && o.metadata.name === "livetally-grafana");
+    const refs = grafana.spec.template.spec.containers[0].env.map(
+      (e: Json) => e.valueFrom?.secretKeyRef?.name,
+    );
+    expect(refs).toContain("my-grafana");
+  });
+
+  it.each([
+    [["kafka.brokers=0"], /at '\/kafka\/brokers': minimum: got 0, want 1/],
+    [["images.tag=latest"], /images\.tag must pin a release/],
+    [["flink.parallelism=two"], /at '\/flink\/parallelism'.*integer/],
+    [["kafka.replicatoin=3"], /at '\/kafka'.*replicatoin/],
+    [["kafka.replication=3"], /kafka\.replication \(3\) must not exceed kafka\.brokers \(1\)/],
+  ])("rejects %j with a clear message", (set, message) => {
+    let error = "";
+    try {
+      helmTemplate([], set);
+    } catch (e) {
+      error = String((e as { stderr?: string }).stderr ?? e);
+    }
+    expect(error).toMatch(message);
+  });
+
+  it("NOTES.txt says how to reach Grafana", () => {
+    // helm renders NOTES.txt only on install, which needs a cluster: render it as a template instead.
+    const dir = mkdtempSync(join(tmpdir(), "livetally-chart-"));
+    cpSync(chartDir, dir, { recursive: true });
+    cpSync(join(chartDir, "templates", "NOTES.txt"), join(dir, "notes.txt"));
+    writeFileSync(
+      join(dir, "templates", "render-notes.yaml"),
+      'notes: {{ tpl (.Files.Get "notes.txt") . | quote }}\n',
+    );
+    const notes = (set: string[]) =>
+      (
+        parse(
+          execFileSync(
+            ensureHelm(),
+            [
+              "template",
+              "livetally",
+              dir,
+              "-n",
+              "livetally",
+              "--show-only",
+              "templates/render-notes.yaml",
+              ...set.flatMap((x) => ["--set", x]),
+            ],
+            { encoding: "utf8" },
+          ),
+        ) as { notes: string }
+      ).notes;
+    const kindNotes = notes([]);
+    expect(kindNotes).toMatch(/http:\/\/localhost:3000/);
+    expect(kindNotes).toMatch(/get secret livetally-grafana-admin -o jsonpath='\{.data.admin-password\}'/);
+    expect(notes(["grafana.serviceType=ClusterIP"])).toMatch(/port-forward svc\/livetally-grafana 3000:3000/);
+    expect(notes(["grafana.enabled=false"])).toMatch(/Grafana is off/);
+  });
+});
+
+describe("make validate", () => {
+  it("ends with the summary line and finds no error", () => {
+    const lines: string[] = [];
+    const summary = validateAll((l) => lines.push(l));
+    expect(summary.errors).toEqual([]);
+    expect(lines.some((l) => l.includes("helm production values"))).toBe(true);
+    expect(summaryLine(summary)).toMatch(/^validate: objects=\d+ profiles=2 helm=ok errors=0$/);
+  }, 120_000);
+});
