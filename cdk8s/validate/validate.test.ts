@@ -23,8 +23,13 @@ const schemas = new SchemaValidator();
 const synthesized = Object.fromEntries(profiles.map((p) => [p, synthesize(platformConfig(p))]));
 const kind = synthesized.kind as K8sObject[];
 const copy = () => structuredClone(kind) as unknown as Json[];
+function must(objects: Json[], test: (o: Json) => boolean): Json {
+  const found = objects.find(test);
+  if (!found) throw new Error("no such object");
+  return found;
+}
 const voting = (objects: Json[]) =>
-  objects.find((o) => o.kind === "Deployment" && o.metadata.name === "livetally-voting");
+  must(objects, (o) => o.kind === "Deployment" && o.metadata.name === "livetally-voting");
 const messages = (problems: { object: string; message: string }[]) =>
   problems.map((p) => `${p.object}: ${p.message}`);
 
@@ -36,9 +41,9 @@ describe("schemas", () => {
   it("rejects an unknown field, a wrong type and an unknown kind", () => {
     const objects = copy();
     voting(objects).spec.template.spec.containers[0].imagePullPolicie = "Always";
-    const kafka = objects.find((o) => o.kind === "Kafka");
+    const kafka = must(objects, (o) => o.kind === "Kafka");
     kafka.spec.kafka.listenerz = [];
-    const topic = objects.find((o) => o.kind === "KafkaTopic");
+    const topic = must(objects, (o) => o.kind === "KafkaTopic");
     topic.spec.partitions = "six";
     objects.push({ apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g" } });
     const found = messages(schemas.validate(objects as unknown as K8sObject[])).join("\n");
@@ -148,7 +153,7 @@ describe("the Helm chart", () => {
     const rendered = helmTemplate() as unknown as Json[];
     const pools = rendered.filter((o) => o.kind === "KafkaNodePool");
     expect(pools.map((p) => [p.spec.replicas, p.spec.roles])).toEqual([[1, ["controller", "broker"]]]);
-    const svc = rendered.find((o) => o.kind === "Service" && o.metadata.name === "livetally-grafana");
+    const svc = must(rendered, (o) => o.kind === "Service" && o.metadata.name === "livetally-grafana");
     expect(svc.spec.ports[0].nodePort).toBe(30300);
     expect(rendered.filter((o) => o.kind === "PodDisruptionBudget")).toEqual([]);
   });
@@ -161,7 +166,7 @@ describe("the Helm chart", () => {
       ["grafana.createAdminSecret=false", "grafana.adminSecret=my-grafana"],
     ) as unknown as Json[];
     expect(own.find((o) => o.kind === "Secret" && o.metadata.name === "my-grafana")).toBeUndefined();
-    const grafana = own.find((o) => o.kind === "Deployment" && o.metadata.name === "livetally-grafana");
+    const grafana = must(own, (o) => o.kind === "Deployment" && o.metadata.name === "livetally-grafana");
     const refs = grafana.spec.template.spec.containers[0].env.map(
       (e: Json) => e.valueFrom?.secretKeyRef?.name,
     );
