@@ -24,6 +24,7 @@ const KEYS = [
   "GRAFANA_VERSION",
   "CLOUDNATIVEPG_CHART_VERSION",
   "KUBE_PROMETHEUS_STACK_VERSION",
+  "MAVEN_IMAGE_VERSION",
 ] as const;
 
 export type VersionKey = (typeof KEYS)[number];

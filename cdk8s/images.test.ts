@@ -1,0 +1,138 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { repoRoot, versions } from "../versions.js";
+import { synthesize } from "./app.js";
+import { platformConfig } from "./config.js";
+import { dockerBuild, dockerfileArgs, imageBuilds } from "./images.js";
+import { flink, services } from "./names.js";
+
+// The build test compiles the services with tsc.
+vi.setConfig({ testTimeout: 120_000 });
+
+const read = (path: string) => readFileSync(join(repoRoot, path), "utf8");
+const dockerfiles = ["producers/Dockerfile", "flink-sql/Dockerfile"];
+
+/** The instructions of a Dockerfile, continuation lines joined, comments dropped. */
+function instructions(text: string): { op: string; args: string }[] {
+  return text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"))
+    .map((l) => {
+      const [op = "", ...rest] = l.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(" ") };
+    });
+}
+
+describe.each(dockerfiles)("%s", (path) => {
+  const text = read(path);
+  const steps = instructions(text);
+  const froms = steps.filter((s) => s.op === "FROM").map((s) => s.args.split(/\s+/)[0] ?? "");
+  const lastStage = steps.slice(steps.map((s) => s.op).lastIndexOf("FROM"));
+
+  it("is multi-stage, with every base image pinned through versions.env", () => {
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    const keys = Object.keys(versions());
+    for (const from of froms) {
+      const tag = from.split(":")[1] ?? "";
+      expect(tag, from).toMatch(/\$\{[A-Z0-9_]+\}/);
+      // No literal version: the tag is ARG references and flavour suffixes (Java 17 is the runner's target).
+      expect(tag.replace(/\$\{[A-Z0-9_]+\}/g, "").replace(/-java17$/, ""), from).not.toMatch(/\d/);
+      expect(from).not.toMatch(/latest/);
+    }
+    for (const arg of dockerfileArgs(text)) expect(keys).toContain(arg);
+    for (const used of text.matchAll(/\$\{([A-Z0-9_]+)\}/g)) expect(dockerfileArgs(text)).toContain(used[1]);
+  });
+
+  it("runs as a non-root user", () => {
+    const user = lastStage.filter((s) => s.op === "USER").at(-1)?.args;
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^(root|0)(:|$)/);
+  });
+
+  it("copies only files that exist in the repository", () => {
+    for (const s of steps.filter((x) => (x.op === "COPY" || x.op === "ADD") && !x.args.includes("--from"))) {
+      const parts = s.args.split(/\s+/).filter((p) => !p.startsWith("--"));
+      for (const src of parts.slice(0, -1))
+        expect(existsSync(join(repoRoot, src)), `${path}: ${src}`).toBe(true);
+    }
+  });
+});
+
+describe("the services image", () => {
+  const steps = instructions(read("producers/Dockerfile"));
+
+  it("exposes the metrics port and starts with an exec-form command", () => {
+    expect(steps.find((s) => s.op === "EXPOSE")?.args).toBe(String(services.httpPort));
+    expect(steps.find((s) => s.op === "CMD")?.args).toMatch(/^\[/);
+  });
+
+  it("compiles every entrypoint the manifests run", () => {
+    const objects = synthesize(platformConfig("kind"));
+    const entrypoints = new Set<string>();
+    for (const o of objects as unknown as {
+      kind: string;
+      spec: { template?: { spec: Record<string, unknown> } };
+    }[]) {
+      const pod = o.spec?.template?.spec as
+        { containers?: { command?: string[] }[]; initContainers?: { command?: string[] }[] } | undefined;
+      for (const c of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) {
+        if (c.command?.[0] === "node" && c.command[1]) entrypoints.add(c.command[1]);
+      }
+    }
+    expect([...entrypoints].sort()).toEqual([
+      "producers/registration/main.js",
+      "producers/setup/main.js",
+      "producers/voting/main.js",
+    ]);
+    const out = mkdtempSync(join(tmpdir(), "livetally-dist-"));
+    execFileSync("npx", ["--no-install", "tsc", "-p", "tsconfig.build.json", "--outDir", out], {
+      cwd: repoRoot,
+      stdio: "pipe",
+    });
+    for (const e of entrypoints) expect(existsSync(join(out, e)), e).toBe(true);
+  });
+});
+
+describe("the Flink image", () => {
+  const text = read("flink-sql/Dockerfile");
+
+  it("is the official Flink image of FLINK_VERSION with the runner and SQL where the FlinkDeployment looks", () => {
+    expect(text).toMatch(/^FROM flink:\$\{FLINK_VERSION\}-java17$/m);
+    expect(text).toContain(flink.jarUri.replace("local://", ""));
+    expect(text).toMatch(new RegExp(`COPY .*flink-sql/sql/ ${flink.sqlDir}/`));
+    expect(text).toMatch(/metrics-prometheus/);
+  });
+});
+
+describe("image builds", () => {
+  it("build both images under the names the manifests pull, with pins from versions.env", () => {
+    const config = platformConfig("kind");
+    const builds = imageBuilds(config);
+    const images = JSON.stringify(synthesize(config));
+    for (const b of builds) expect(images).toContain(b.image);
+    const flinkBuild = builds.find((b) => b.dockerfile === "flink-sql/Dockerfile");
+    expect(flinkBuild?.buildArgs.FLINK_VERSION).toBe(versions().FLINK_VERSION);
+    const servicesBuild = builds.find((b) => b.dockerfile === "producers/Dockerfile");
+    expect(servicesBuild && dockerBuild(servicesBuild)).toEqual([
+      "docker",
+      "build",
+      "--file",
+      "producers/Dockerfile",
+      "--tag",
+      servicesBuild?.image,
+      "--build-arg",
+      `NODE_IMAGE_VERSION=${versions().NODE_IMAGE_VERSION}`,
+      ".",
+    ]);
+  });
+
+  it(".dockerignore keeps dependencies, build output and git out of the context", () => {
+    const ignored = read(".dockerignore").split("\n");
+    for (const p of [".git", "node_modules", "dist", "**/target"]) expect(ignored).toContain(p);
+  });
+});
