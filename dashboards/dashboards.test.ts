@@ -1,0 +1,173 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createMetrics } from "../producers/runtime/metrics.js";
+import { repoRoot } from "../versions.js";
+import { allDashboards, writeDashboards } from "./build.js";
+import { postgresDatasource, prometheusDatasource } from "./datasources.js";
+import { ELECTION_UID } from "./election/dashboard.js";
+import { electionQueries, stateVariableSql } from "./election/queries.js";
+import { allPanels, metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "./model.js";
+import { documentedExporterMetricNames } from "./operations/exporter-metrics.js";
+import { OPERATIONS_UID } from "./operations/dashboard.js";
+import { dashboardProblems } from "./validate.js";
+
+const dashboards = allDashboards();
+const byUid = (uid: string) => dashboards.find((d) => d.uid === uid) as DashboardJson;
+const election = byUid(ELECTION_UID);
+const operations = byUid(OPERATIONS_UID);
+
+/** The tables migration 004 lets the dashboard role read. */
+function grantedTables(): Set<string> {
+  const sql = readFileSync(join(repoRoot, "schemas", "migrations", "004_dashboard_role.sql"), "utf8");
+  const grant = /GRANT SELECT ON ([\s\S]*?) TO livetally_dashboard/.exec(sql);
+  return new Set((grant?.[1] ?? "").split(",").map((t) => t.trim()));
+}
+
+/** Tables a query reads: names after FROM or JOIN that no WITH clause defines. */
+function tablesRead(sql: string): string[] {
+  const ctes = new Set([...sql.matchAll(/(?:WITH|,)\s*(\w+)\s+AS\s*\(/gi)].map((m) => m[1]));
+  return [...sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)/gi)]
+    .map((m) => m[1] as string)
+    .filter((t) => !ctes.has(t));
+}
+
+describe("both dashboards", () => {
+  it("are valid for the SDK's dashboard schema: version, required fields, ids, grid, datasources", () => {
+    expect(dashboards.map((d) => d.uid).sort()).toEqual([ELECTION_UID, OPERATIONS_UID].sort());
+    for (const d of dashboards) expect(dashboardProblems(d), d.uid).toEqual([]);
+  });
+
+  it("build to the same JSON every time, so provisioning them again changes nothing", () => {
+    expect(JSON.stringify(allDashboards())).toBe(JSON.stringify(dashboards));
+  });
+
+  it("are written as <uid>.json, replacing stale files", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dashboards-"));
+    writeFileSync(join(dir, "renamed-dashboard.json"), "{}");
+    writeDashboards(dir);
+    expect(readdirSync(dir).sort()).toEqual([`${ELECTION_UID}.json`, `${OPERATIONS_UID}.json`]);
+    const written = JSON.parse(readFileSync(join(dir, `${ELECTION_UID}.json`), "utf8")) as unknown;
+    expect(written).toEqual(election);
+  });
+});
+
+describe("the structural check", () => {
+  const broken = (change: (d: Record<string, unknown>) => void) => {
+    const copy = structuredClone(election) as unknown as Record<string, unknown>;
+    change(copy);
+    return dashboardProblems(copy as unknown as DashboardJson);
+  };
+  type Panels = {
+    id: number;
+    gridPos: { x: number; w: number };
+    targets?: { datasource: { uid: string } }[];
+  }[];
+
+  it("finds repeated ids, panels off the grid or on each other, unknown datasources and schema versions", () => {
+    expect(broken((d) => ((d.panels as Panels)[2]!.id = 2))).toContainEqual(
+      expect.stringMatching(/not unique/),
+    );
+    expect(broken((d) => ((d.panels as Panels)[1]!.gridPos.x = 22))).toContainEqual(
+      expect.stringMatching(/outside the 24-column grid/),
+    );
+    expect(broken((d) => ((d.panels as Panels)[2]!.gridPos.x = 2))).toContainEqual(
+      expect.stringMatching(/overlap/),
+    );
+    expect(broken((d) => ((d.panels as Panels)[1]!.targets![0]!.datasource.uid = "other"))).toContainEqual(
+      expect.stringMatching(/not provisioned/),
+    );
+    expect(broken((d) => (d.schemaVersion = 39))).toContainEqual(expect.stringMatching(/schemaVersion/));
+    expect(broken((d) => (d.uid = "a uid with spaces"))).toContainEqual(expect.stringMatching(/not a valid/));
+  });
+});
+
+describe("election night", () => {
+  it("refreshes every 5 s and filters by a multi-value state variable that defaults to all", () => {
+    expect(election.refresh).toBe("5s");
+    const state = election.templating.list?.find((v) => v.name === "state");
+    expect(state).toMatchObject({ multi: true, includeAll: true, query: stateVariableSql });
+    expect(state?.datasource).toEqual(postgresDatasource);
+  });
+
+  it("reads every panel from PostgreSQL with one of the named queries, and uses every one of them", () => {
+    const used = sqlTargets(election).map(({ target }) => target.rawSql);
+    const named = Object.values(electionQueries).map((q) => q.sql);
+    for (const sql of used) expect(named).toContain(sql);
+    for (const sql of named) expect(used).toContain(sql);
+    const panels = allPanels(election).filter((p) => p.type !== "row");
+    expect(sqlTargets(election)).toHaveLength(panels.length);
+  });
+
+  it("reads only what the read-only role livetally_dashboard is granted", () => {
+    const granted = grantedTables();
+    expect(granted.has("tally_by_candidate")).toBe(true);
+    for (const sql of [stateVariableSql, ...sqlTargets(election).map(({ target }) => target.rawSql ?? "")]) {
+      for (const table of tablesRead(sql)) expect(granted, `${table} in ${sql}`).toContain(table);
+    }
+  });
+
+  it("has the panels the prototype had, and more", () => {
+    const titles = allPanels(election).map((p) => p.title);
+    for (const title of [
+      "Registered voters",
+      "Votes cast",
+      "Turnout",
+      "Candidates",
+      "Leader",
+      "Votes per candidate",
+      "Share of the vote",
+      "Turnout by state",
+      "Leading candidate by state",
+      "Votes per minute",
+      "Votes by gender",
+      "Votes by age band",
+    ]) {
+      expect(titles).toContain(title);
+    }
+  });
+});
+
+describe("operations", () => {
+  it("reads every panel from Prometheus", () => {
+    const panels = allPanels(operations).filter((p) => p.type !== "row");
+    for (const p of panels) expect(p.datasource, p.title).toEqual(prometheusDatasource);
+    expect(promTargetsOf(operations).length).toBeGreaterThanOrEqual(panels.length);
+  });
+
+  it("uses only metric names our services register or the exporters document", async () => {
+    const ours = new Set<string>();
+    for (const metric of await createMetrics().registry.getMetricsAsJSON()) {
+      ours.add(metric.name);
+      if (String(metric.type) === "histogram")
+        for (const s of ["_bucket", "_sum", "_count"]) ours.add(metric.name + s);
+    }
+    for (const { panel, target } of promTargetsOf(operations)) {
+      const names = metricNames(target.expr ?? "");
+      expect(names.length, `${panel.title}: ${target.expr}`).toBeGreaterThan(0);
+      for (const name of names) {
+        expect(ours.has(name) || documentedExporterMetricNames.has(name), `${panel.title}: ${name}`).toBe(
+          true,
+        );
+      }
+    }
+  });
+});
+
+describe("metricNames", () => {
+  it("finds the selected metrics, not functions, keywords, labels, strings or ranges", () => {
+    expect(
+      metricNames(
+        'histogram_quantile(0.99, sum by (le) (rate(livetally_vote_batch_duration_seconds_bucket{job="x"}[$__rate_interval])))',
+      ),
+    ).toEqual(["livetally_vote_batch_duration_seconds_bucket"]);
+    expect(metricNames("sum(a_total) / ignoring(reason) sum without (pod) (b_total) > bool 0")).toEqual([
+      "a_total",
+      "b_total",
+    ]);
+    expect(metricNames("count(kafka_server_replicamanager_leadercount)")).toEqual([
+      "kafka_server_replicamanager_leadercount",
+    ]);
+  });
+});

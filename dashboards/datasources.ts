@@ -1,0 +1,17 @@
+import type { DataSourceRef } from "@grafana/grafana-foundation-sdk/common";
+
+/**
+ * The datasources the dashboards read, by the UIDs Grafana is provisioned with in cdk8s/lib/grafana.ts.
+ * A panel names its datasource by UID, so provisioning the same JSON twice changes nothing.
+ */
+export const postgresDatasource = {
+  type: "grafana-postgresql-datasource",
+  uid: "livetally-postgres",
+} as const satisfies DataSourceRef;
+
+export const prometheusDatasource = {
+  type: "prometheus",
+  uid: "prometheus",
+} as const satisfies DataSourceRef;
+
+export const knownDatasources: readonly DataSourceRef[] = [postgresDatasource, prometheusDatasource];

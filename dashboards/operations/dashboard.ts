@@ -1,0 +1,95 @@
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  RowBuilder,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
+  type Dashboard,
+} from "@grafana/grafana-foundation-sdk/dashboard";
+import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { finishPanels, promTargets, type PromTarget } from "../panels.js";
+import { operationsQueries as q } from "./queries.js";
+
+export const OPERATIONS_UID = "livetally-operations";
+
+function graph(
+  title: string,
+  targets: readonly PromTarget[],
+  unit: string,
+  width: number,
+): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .title(title)
+    .targets(promTargets(targets))
+    .unit(unit)
+    .min(0)
+    .fillOpacity(10)
+    .span(width)
+    .height(8);
+}
+
+/**
+ * A broker health number, coloured by whether a healthy cluster shows zero (under-replicated
+ * partitions, say) or a positive count (brokers online).
+ */
+function health(
+  title: string,
+  targets: readonly PromTarget[],
+  healthy: "zero" | "positive",
+): stat.PanelBuilder {
+  const steps =
+    healthy === "zero"
+      ? [
+          { value: null, color: "green" },
+          { value: 1, color: "red" },
+        ]
+      : [
+          { value: null, color: "red" },
+          { value: 1, color: "green" },
+        ];
+  return new stat.PanelBuilder()
+    .title(title)
+    .targets(promTargets(targets))
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false))
+    .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(steps))
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.None)
+    .noValue("no data")
+    .span(4)
+    .height(4);
+}
+
+export function operationsDashboard(): Dashboard {
+  const builder = new DashboardBuilder("livetally — operations")
+    .uid(OPERATIONS_UID)
+    .description("Throughput, latency and health of the voting services, Flink, PostgreSQL and Kafka.")
+    .tags(["livetally", "operations"])
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .time({ from: "now-30m", to: "now" })
+    .timezone("utc")
+    .refresh("10s")
+    .withRow(new RowBuilder("Election services"))
+    .withPanel(graph("Votes per second", q.votes, "ops", 8))
+    .withPanel(graph("Voting batch latency", q.batchLatency, "s", 8))
+    .withPanel(graph("Voters registered per second", q.votersRegistered, "ops", 8))
+    .withPanel(graph("Consumer lag per group", q.consumerLag, "short", 24))
+    .withRow(new RowBuilder("Flink tally job"))
+    .withPanel(graph("Records in / out per second", q.flinkRecords, "ops", 12))
+    .withPanel(graph("Backpressure and busy time", q.backpressure, "ms", 12))
+    .withPanel(graph("Last checkpoint duration", q.checkpointDuration, "ms", 12))
+    .withPanel(graph("Checkpoints completed and failed", q.checkpointFailures, "short", 12))
+    .withRow(new RowBuilder("PostgreSQL"))
+    .withPanel(graph("Connections by state", q.postgresConnections, "short", 12))
+    .withPanel(graph("Transactions per second", q.postgresTransactions, "ops", 12))
+    .withRow(new RowBuilder("Kafka brokers"))
+    .withPanel(health("Brokers online", q.kafkaBrokersOnline, "positive"))
+    .withPanel(health("Active controllers", q.kafkaActiveControllers, "positive"))
+    .withPanel(health("Under-replicated partitions", q.kafkaUnderReplicated, "zero"))
+    .withPanel(health("Partitions under min ISR", q.kafkaUnderMinIsr, "zero"))
+    .withPanel(health("Offline partitions", q.kafkaOffline, "zero"))
+    .withPanel(health("Partition replicas", q.kafkaReplicas, "positive"));
+  return finishPanels(builder.build());
+}

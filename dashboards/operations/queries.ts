@@ -1,0 +1,90 @@
+import type { PromTarget } from "../panels.js";
+
+/**
+ * The PromQL of every operations panel, by panel. `$__rate_interval` is Grafana's own range for rate(),
+ * at least four scrape intervals.
+ */
+const rate = (metric: string) => `rate(${metric}[$__rate_interval])`;
+
+export const operationsQueries = {
+  votes: [
+    { expr: `sum(${rate("livetally_votes_cast_total")})`, legend: "cast" },
+    { expr: `sum(${rate("livetally_votes_reemitted_total")})`, legend: "re-emitted" },
+    {
+      expr: `sum by (reason) (${rate("livetally_dead_letters_total")})`,
+      legend: "dead-lettered: {{reason}}",
+    },
+  ],
+  votersRegistered: [{ expr: `sum(${rate("livetally_voters_registered_total")})`, legend: "registered" }],
+  batchLatency: [0.5, 0.95, 0.99].map((quantile) => ({
+    expr: `histogram_quantile(${quantile}, sum by (le) (${rate("livetally_vote_batch_duration_seconds_bucket")}))`,
+    legend: `p${quantile * 100}`,
+  })),
+  // The voting service reports its own lag; Flink's Kafka source reports what it has not read yet; the
+  // Kafka Exporter sees every group from the broker's side.
+  consumerLag: [
+    { expr: "sum(livetally_consumer_lag)", legend: "livetally-voting (service)" },
+    {
+      expr: "sum(flink_taskmanager_job_task_operator_pendingRecords)",
+      legend: "livetally-tallies (Flink source)",
+    },
+    { expr: "sum by (consumergroup) (kafka_consumergroup_lag)", legend: "{{consumergroup}} (broker)" },
+  ],
+  flinkRecords: [
+    {
+      expr: "sum by (task_name) (flink_taskmanager_job_task_numRecordsInPerSecond)",
+      legend: "in: {{task_name}}",
+    },
+    {
+      expr: "sum by (task_name) (flink_taskmanager_job_task_numRecordsOutPerSecond)",
+      legend: "out: {{task_name}}",
+    },
+  ],
+  checkpointDuration: [
+    { expr: "max(flink_jobmanager_job_lastCheckpointDuration)", legend: "last checkpoint" },
+  ],
+  checkpointFailures: [
+    {
+      expr: "sum(increase(flink_jobmanager_job_numberOfFailedCheckpoints[$__rate_interval]))",
+      legend: "failed",
+    },
+    {
+      expr: "sum(increase(flink_jobmanager_job_numberOfCompletedCheckpoints[$__rate_interval]))",
+      legend: "completed",
+    },
+  ],
+  backpressure: [
+    {
+      expr: "max by (task_name) (flink_taskmanager_job_task_backPressuredTimeMsPerSecond)",
+      legend: "back-pressured: {{task_name}}",
+    },
+    {
+      expr: "max by (task_name) (flink_taskmanager_job_task_busyTimeMsPerSecond)",
+      legend: "busy: {{task_name}}",
+    },
+  ],
+  postgresConnections: [
+    { expr: "sum by (state) (cnpg_backends_total)", legend: "{{state}}" },
+    { expr: "sum(cnpg_backends_waiting_total)", legend: "waiting on locks" },
+  ],
+  postgresTransactions: [
+    {
+      expr: `sum by (datname) (${rate("cnpg_pg_stat_database_xact_commit")})`,
+      legend: "commits: {{datname}}",
+    },
+    {
+      expr: `sum by (datname) (${rate("cnpg_pg_stat_database_xact_rollback")})`,
+      legend: "rollbacks: {{datname}}",
+    },
+  ],
+  kafkaBrokersOnline: [{ expr: "count(kafka_server_replicamanager_leadercount)", legend: "brokers" }],
+  kafkaActiveControllers: [
+    { expr: "sum(kafka_controller_kafkacontroller_activecontrollercount)", legend: "active" },
+  ],
+  kafkaReplicas: [{ expr: "sum(kafka_server_replicamanager_partitioncount)", legend: "replicas" }],
+  kafkaUnderReplicated: [
+    { expr: "sum(kafka_server_replicamanager_underreplicatedpartitions)", legend: "under-replicated" },
+  ],
+  kafkaUnderMinIsr: [{ expr: "sum(kafka_cluster_partition_underminisr)", legend: "under min ISR" }],
+  kafkaOffline: [{ expr: "sum(kafka_controller_kafkacontroller_offlinepartitionscount)", legend: "offline" }],
+} as const satisfies Record<string, readonly PromTarget[]>;
