@@ -60,6 +60,35 @@ export async function createTopics(
   }
 }
 
+/**
+ * Deletes the topics and creates them again, empty: for benchmarks and tests, which need an election
+ * that starts from nothing. Never called by the services.
+ */
+export async function recreateTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const names = specs.map((t) => t.name).filter((n) => existing.has(n));
+    if (names.length > 0) await admin.deleteTopics({ topics: names, timeout: 30_000 });
+    // Deletion completes asynchronously: creation is refused until the old topic is gone.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const remaining = new Set(await admin.listTopics());
+        if (specs.some((t) => remaining.has(t.name))) throw new Error("topics still being deleted");
+        await createTopics(kafka, specs);
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Sets BACKWARD compatibility on each topic's value subject and registers its schema; idempotent. */
 export async function registerSchemas(
   registry: SchemaRegistryClient,

@@ -3,7 +3,7 @@ import pg from "pg";
 import { endpoints } from "../../local/endpoints.js";
 import { topics, type TopicSpec } from "../../schemas/topics.js";
 import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
-import { applyMigrations, createTopics, registerSchemas } from "../../producers/setup/setup.js";
+import { applyMigrations, recreateTopics as recreate, registerSchemas } from "../../producers/setup/setup.js";
 
 /**
  * What the election services' integration tests share: connections to the real stack, and a reset
@@ -38,28 +38,7 @@ export async function freshElection(pool: pg.Pool): Promise<void> {
 }
 
 export async function recreateTopics(specs: readonly TopicSpec[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const names = specs.map((t) => t.name).filter((n) => existing.has(n));
-    if (names.length > 0) await admin.deleteTopics({ topics: names, timeout: 30_000 });
-    // Deletion completes asynchronously: creation is refused until the old topic is gone.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        const remaining = new Set(await admin.listTopics());
-        if (specs.some((t) => remaining.has(t.name))) throw new Error("topics still being deleted");
-        await createTopics(kafka, specs);
-        return;
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await recreate(kafka, specs);
 }
 
 /** Records on a topic (all partitions), valid for topics that were recreated and never compacted. */
