@@ -1,0 +1,198 @@
+import { createServer } from "node:net";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allDashboards } from "../../dashboards/build.js";
+import { ELECTION_UID } from "../../dashboards/election/dashboard.js";
+import {
+  electionQueries,
+  stateVariableSql,
+  type ElectionQueryName,
+} from "../../dashboards/election/queries.js";
+import { renderSql } from "../../dashboards/macros.js";
+import { sqlTargets, type DashboardJson } from "../../dashboards/model.js";
+import { runElection, type ElectionRunResult } from "../../demo/election-run.js";
+import { endpoints } from "../../local/endpoints.js";
+
+/**
+ * Every PostgreSQL panel of the election-night dashboard, as Grafana would run it (variables and
+ * macros expanded) and as the read-only dashboard role, after a real election on the local stack:
+ * the columns the panel reads, some rows, and the same figures as the ledger.
+ */
+const VOTERS = 3_000;
+const READER = { user: "grafana_test", password: "grafana_test" };
+
+const election = allDashboards().find((d) => d.uid === ELECTION_UID) as DashboardJson;
+const panelQueries = sqlTargets(election).map(({ panel, target }) => {
+  const entry = Object.entries(electionQueries).find(([, q]) => q.sql === target.rawSql);
+  if (!entry) throw new Error(`panel "${panel.title}" has SQL that is not a named election query`);
+  return { title: panel.title ?? "", name: entry[0] as ElectionQueryName, query: entry[1] };
+});
+
+/** The same figures recomputed from the ledger (votes, voters, candidates); $1 is the states shown. */
+const groundTruth: Record<ElectionQueryName, string> = {
+  registeredVoters: "SELECT count(*) FROM voters WHERE state = ANY($1)",
+  votesCast: "SELECT count(*) FROM votes WHERE state = ANY($1)",
+  turnout: `SELECT round(100.0 * (SELECT count(*) FROM votes WHERE state = ANY($1))
+                   / (SELECT count(*) FROM voters WHERE state = ANY($1)), 2)`,
+  candidates: "SELECT count(*) FROM candidates",
+  leader: `WITH t AS (SELECT c.candidate_id, c.name, c.party, count(v.voter_id) AS votes
+                      FROM candidates c LEFT JOIN votes v USING (candidate_id) GROUP BY 1, 2, 3),
+                r AS (SELECT *, row_number() OVER (ORDER BY votes DESC, candidate_id COLLATE "C") AS place FROM t)
+           SELECT l.name, l.party, l.votes, l.votes - coalesce(s.votes, 0)
+           FROM r l LEFT JOIN r s ON s.place = 2 WHERE l.place = 1`,
+  votesPerCandidate: `SELECT c.name, count(v.voter_id) FROM candidates c LEFT JOIN votes v USING (candidate_id)
+                      GROUP BY c.candidate_id, c.name`,
+  votesPerParty: "SELECT party, count(*) FROM votes GROUP BY party",
+  candidateTable: `SELECT c.photo_url, c.name, c.party, count(v.voter_id),
+                          round(100.0 * count(v.voter_id) / (SELECT count(*) FROM votes), 2)
+                   FROM candidates c LEFT JOIN votes v USING (candidate_id) GROUP BY c.candidate_id`,
+  turnoutByState: `WITH leaders AS (
+                     SELECT DISTINCT ON (s.state) s.state, c.name, c.party
+                     FROM (SELECT state, candidate_id, count(*) AS votes FROM votes GROUP BY 1, 2) s
+                     JOIN candidates c USING (candidate_id)
+                     ORDER BY s.state, s.votes DESC, s.candidate_id COLLATE "C")
+                   SELECT r.state, r.registered, coalesce(v.votes, 0),
+                          round(100.0 * coalesce(v.votes, 0) / r.registered, 2), l.name, l.party
+                   FROM (SELECT state, count(*) AS registered FROM voters GROUP BY state) r
+                   LEFT JOIN (SELECT state, count(*) AS votes FROM votes GROUP BY state) v USING (state)
+                   LEFT JOIN leaders l USING (state)
+                   WHERE r.state = ANY($1)`,
+  leaderByState: `SELECT DISTINCT ON (s.state) s.state, c.name, s.votes
+                  FROM (SELECT state, candidate_id, count(*) AS votes FROM votes GROUP BY 1, 2) s
+                  JOIN candidates c USING (candidate_id)
+                  WHERE s.state = ANY($1)
+                  ORDER BY s.state, s.votes DESC, s.candidate_id COLLATE "C"`,
+  votesPerMinute: `SELECT extract(epoch from date_trunc('minute', cast_at AT TIME ZONE 'UTC')), count(*)
+                   FROM votes GROUP BY 1`,
+  votesByGender: "SELECT gender, count(*) FROM votes GROUP BY gender",
+  votesByAgeBand: "SELECT age_band, count(*) FROM votes GROUP BY age_band",
+};
+
+/** Rows as sorted lists of comparable text: numbers by value, whatever type PostgreSQL gave them. */
+function normalized(rows: readonly unknown[][]): string[] {
+  const cell = (v: unknown) => {
+    if (v instanceof Date) return v.toISOString();
+    const text = String(v);
+    return /^-?\d+(\.\d+)?$/.test(text) ? String(Number(text)) : text;
+  };
+  return rows.map((row) => JSON.stringify(row.map(cell))).sort();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** The metric names of a Prometheus text exposition, from its samples. */
+function exposedNames(text: string): string[] {
+  return text
+    .split("\n")
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0] ?? "")
+    .filter((name) => name !== "");
+}
+
+let result: ElectionRunResult;
+let app: pg.Pool;
+let reader: pg.Pool;
+let allStates: string[];
+/** The voting service's /metrics as scraped while it voted: names seen in any scrape. */
+const liveMetricNames = new Set<string>();
+
+beforeAll(async () => {
+  const votingPort = await freePort();
+  result = await runElection({
+    voters: VOTERS,
+    seed: 4242,
+    rateLimit: 0,
+    votingPort,
+    registerFirst: true,
+    showRegistration: false,
+    say: (line) => console.log(`dashboards: ${line}`),
+    whileVoting: async (_db, stop) => {
+      while (!stop.aborted) {
+        try {
+          const response = await fetch(`http://127.0.0.1:${votingPort}/metrics`, {
+            signal: AbortSignal.timeout(2000),
+          });
+          if (response.ok) for (const name of exposedNames(await response.text())) liveMetricNames.add(name);
+        } catch {
+          // not listening yet, or already stopped
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+  });
+  const url = endpoints().databaseUrl;
+  app = new pg.Pool({ connectionString: url, max: 2 });
+  // A login in the dashboard role, as cdk8s gives Grafana one (grafana_reader IN ROLE livetally_dashboard).
+  await app.query(`DO $$
+    BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${READER.user}') THEN
+        CREATE ROLE ${READER.user} LOGIN PASSWORD '${READER.password}' IN ROLE livetally_dashboard;
+      END IF;
+    END $$`);
+  const readerUrl = new URL(url);
+  readerUrl.username = READER.user;
+  readerUrl.password = READER.password;
+  reader = new pg.Pool({ connectionString: readerUrl.toString(), max: 2 });
+  allStates = (await reader.query<{ state: string }>(stateVariableSql)).rows.map((r) => r.state);
+}, 300_000);
+
+afterAll(async () => {
+  await reader?.end();
+  await app?.end();
+});
+
+describe("after a real election", () => {
+  it("the tallies were certified against the ledger", () => {
+    expect(result.certification.match).toBe(true);
+    expect(result.certification.votes).toBeGreaterThan(0);
+  });
+
+  it("the panels' login is read-only: it cannot read the ledger or the register", async () => {
+    await expect(reader.query("SELECT count(*) FROM votes")).rejects.toThrow(/permission denied/);
+    await expect(reader.query("SELECT count(*) FROM voters")).rejects.toThrow(/permission denied/);
+    await expect(reader.query("DELETE FROM tally_by_candidate")).rejects.toThrow(/permission denied/);
+  });
+
+  it("the state variable lists every state of the register", async () => {
+    const { rows } = await app.query<{ state: string }>("SELECT DISTINCT state FROM voters");
+    expect([...allStates].sort()).toEqual(rows.map((r) => r.state).sort());
+  });
+});
+
+/** The variable settings each panel is run with: the default (All) and a single state. */
+const selections = [
+  { name: "all states", pick: (states: string[]) => states },
+  { name: "one state", pick: (states: string[]) => states.slice(0, 1) },
+] as const;
+
+describe.each(selections)("with $name selected", ({ pick }) => {
+  it.each(panelQueries)(
+    "$title ($name) returns its columns, equal to the ledger",
+    async ({ name, query }) => {
+      const states = pick(allStates);
+      // The dashboard's own time range, now-1h to now, which covers the election that just ran.
+      const to = new Date();
+      const from = new Date(to.getTime() - 3_600_000);
+      const sql = renderSql(query.sql, { from, to, variables: { state: states } });
+      const panel = await reader.query({ text: sql, rowMode: "array" });
+      expect(panel.fields.map((f) => f.name)).toEqual(query.columns);
+      expect(panel.rows.length).toBeGreaterThan(0);
+
+      const truth = await app.query({
+        text: groundTruth[name],
+        values: groundTruth[name].includes("$1") ? [states] : [],
+        rowMode: "array",
+      });
+      expect(normalized(panel.rows as unknown[][])).toEqual(normalized(truth.rows as unknown[][]));
+    },
+  );
+});
