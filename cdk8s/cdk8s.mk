@@ -46,3 +46,15 @@ chart: node_modules ## Regenerate the Helm chart in charts/livetally from the cd
 .PHONY: validate
 validate: node_modules helm ## Validate both profiles and the chart: schemas, cross-references, helm lint/template.
 	$(CDK8S)/validate/run.ts
+
+.PHONY: images
+images: node_modules ## Build the livetally images with Docker (DRY_RUN=1 prints the commands).
+	$(CDK8S)/kind/cli.ts images
+
+.PHONY: kind-up
+kind-up: node_modules ## Create a kind cluster with the operators, Prometheus and livetally; print Grafana's URL (DRY_RUN=1 prints every command).
+	$(CDK8S)/kind/cli.ts up
+
+.PHONY: kind-down
+kind-down: node_modules ## Delete the kind cluster (DRY_RUN=1 prints the command).
+	$(CDK8S)/kind/cli.ts down

@@ -1,0 +1,117 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { repoRoot, versions } from "../../versions.js";
+import { synthesize } from "../app.js";
+import { platformConfig } from "../config.js";
+import { imageBuilds } from "../images.js";
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const v = versions();
+const dryRun = (target: string) =>
+  execFileSync("make", ["--no-print-directory", target], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    env: { ...process.env, DRY_RUN: "1" },
+  });
+const mtime = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : undefined);
+
+describe("DRY_RUN=1 make kind-up", () => {
+  const kindBin = join(repoRoot, "bin", "kind");
+  const clusterConfig = join(repoRoot, "build", "kind", "cluster.yaml");
+  const before = [mtime(kindBin), mtime(clusterConfig)];
+  const out = dryRun("kind-up");
+  const commands = out
+    .split("\n")
+    .filter((l) => l.startsWith("  + "))
+    .map((l) => l.slice(4));
+
+  it("prints commands and changes nothing", () => {
+    expect(commands.length).toBeGreaterThan(20);
+    expect([mtime(kindBin), mtime(clusterConfig)]).toEqual(before);
+  });
+
+  it("puts pinned kind, kubectl and helm into ./bin", () => {
+    expect(out).toContain(`go install sigs.k8s.io/kind@${v.KIND_VERSION}`);
+    const module = v.KUBECTL_VERSION.replace(/^v1\./, "v0.");
+    expect(out).toContain(`go get k8s.io/kubectl@${module}`);
+    expect(out).toContain(`version.gitVersion=${v.KUBECTL_VERSION}`);
+    expect(out).toContain("make --no-print-directory helm");
+  });
+
+  it("creates a kind cluster of the pinned Kubernetes with Grafana's port on the host, unless it exists", () => {
+    expect(out).toContain(`image: kindest/node:${v.KUBECTL_VERSION}`);
+    expect(out).toMatch(/containerPort: 30300\s+hostPort: 3000/);
+    expect(out).toMatch(/unless: .*kind get clusters .*grep -qx livetally/);
+    expect(commands.some((c) => /kind create cluster --name livetally --config /.test(c))).toBe(true);
+  });
+
+  it("installs cert-manager, Prometheus and the operators from their charts at the pinned versions", () => {
+    const charts: [string, string][] = [
+      ["oci://quay.io/jetstack/charts/cert-manager", v.CERT_MANAGER_VERSION],
+      ["kube-prometheus-stack", v.KUBE_PROMETHEUS_STACK_VERSION],
+      ["oci://quay.io/strimzi-helm/strimzi-kafka-operator", v.STRIMZI_VERSION],
+      ["cloudnative-pg", v.CLOUDNATIVEPG_CHART_VERSION],
+      ["flink-kubernetes-operator", v.FLINK_OPERATOR_VERSION],
+    ];
+    const helmInstalls = commands.filter((c) => c.includes("helm upgrade --install"));
+    for (const [chart, version] of charts) {
+      expect(
+        helmInstalls.some((c) => c.includes(` ${chart} `) && c.includes(`--version ${version} `)),
+        chart,
+      ).toBe(true);
+    }
+    // cert-manager comes before the Flink operator, whose webhook needs it.
+    const index = (s: string) => helmInstalls.findIndex((c) => c.includes(s));
+    expect(index("cert-manager")).toBeLessThan(index("flink-kubernetes-operator"));
+  });
+
+  it("builds both images and loads them into kind, then installs charts/livetally", () => {
+    for (const b of imageBuilds(platformConfig("kind"))) {
+      expect(
+        commands.some((c) => c.startsWith(`docker build --file ${b.dockerfile} --tag ${b.image} `)),
+      ).toBe(true);
+      expect(commands.some((c) => c.endsWith(`kind load docker-image ${b.image} --name livetally`))).toBe(
+        true,
+      );
+    }
+    const install = commands.findIndex((c) =>
+      /helm upgrade --install livetally \S*charts\/livetally /.test(c),
+    );
+    const lastLoad = commands.map((c) => c.includes("kind load")).lastIndexOf(true);
+    expect(install).toBeGreaterThan(lastLoad);
+  });
+
+  it("waits for every resource the platform needs, one by one, with progress", () => {
+    const objects = synthesize(platformConfig("kind"));
+    const awaited = ["Cluster", "Kafka", "KafkaTopic", "KafkaUser", "Deployment", "Job", "FlinkDeployment"];
+    const waits = commands.filter((c) => c.includes(" wait ") || c.includes(" rollout status "));
+    for (const o of objects.filter((x) => awaited.includes(x.kind))) {
+      expect(
+        waits.some((w) => w.includes(`/${o.metadata.name} `)),
+        `${o.kind} ${o.metadata.name}`,
+      ).toBe(true);
+    }
+    expect(out).toMatch(/ready 1\/\d+: /);
+  });
+
+  it("only ever talks to the kind cluster, and ends with Grafana's URL and credentials", () => {
+    for (const c of commands.filter((x) => /bin\/(kubectl|helm) /.test(x) && !x.includes("make"))) {
+      expect(c).toMatch(/--(kube-)?context kind-livetally/);
+    }
+    expect(out).not.toMatch(/:latest\b/);
+    const tail = out.trimEnd().split("\n").slice(-3).join("\n");
+    expect(tail).toMatch(/^Grafana: http:\/\/localhost:3000$/m);
+    expect(tail).toMatch(/admin-password: .*get secret livetally-grafana-admin/);
+  });
+});
+
+describe("DRY_RUN=1 make kind-down", () => {
+  it("deletes the kind cluster, and only when it exists", () => {
+    const out = dryRun("kind-down");
+    expect(out).toMatch(/\+ \S*bin\/kind delete cluster --name livetally$/m);
+    expect(out).toMatch(/unless: .*kind get clusters/);
+  });
+});
