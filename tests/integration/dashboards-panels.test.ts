@@ -3,25 +3,45 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allDashboards } from "../../dashboards/build.js";
 import { ELECTION_UID } from "../../dashboards/election/dashboard.js";
+import { OPERATIONS_UID } from "../../dashboards/operations/dashboard.js";
+import {
+  documentedExporterMetricNames,
+  exporterMetrics,
+} from "../../dashboards/operations/exporter-metrics.js";
 import {
   electionQueries,
   stateVariableSql,
   type ElectionQueryName,
 } from "../../dashboards/election/queries.js";
 import { renderSql } from "../../dashboards/macros.js";
-import { sqlTargets, type DashboardJson } from "../../dashboards/model.js";
+import { metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "../../dashboards/model.js";
+import { runningTallyJob } from "../../flink-sql/job.js";
 import { runElection, type ElectionRunResult } from "../../demo/election-run.js";
 import { endpoints } from "../../local/endpoints.js";
 
 /**
- * Every PostgreSQL panel of the election-night dashboard, as Grafana would run it (variables and
- * macros expanded) and as the read-only dashboard role, after a real election on the local stack:
- * the columns the panel reads, some rows, and the same figures as the ledger.
+ * The dashboards' queries against the real engines, after one real election on the local stack:
+ * every PostgreSQL panel of election night as Grafana would run it (variables and macros expanded)
+ * and as the read-only dashboard role, with the columns the panel reads, some rows, and the same
+ * figures as the ledger; every Prometheus panel of operations, with the metric names the voting
+ * service really exposes while it votes, and the Flink names reported by the running tally job.
  */
 const VOTERS = 3_000;
 const READER = { user: "grafana_test", password: "grafana_test" };
 
-const election = allDashboards().find((d) => d.uid === ELECTION_UID) as DashboardJson;
+const dashboards = allDashboards();
+const election = dashboards.find((d) => d.uid === ELECTION_UID) as DashboardJson;
+const operations = dashboards.find((d) => d.uid === OPERATIONS_UID) as DashboardJson;
+/** Each metric name once per panel that queries it. */
+const promNames = [
+  ...new Map(
+    promTargetsOf(operations).flatMap(({ panel, target }) =>
+      metricNames(target.expr ?? "").map(
+        (name) => [`${panel.id}/${name}`, { title: panel.title ?? "", name }] as const,
+      ),
+    ),
+  ).values(),
+];
 const panelQueries = sqlTargets(election).map(({ panel, target }) => {
   const entry = Object.entries(electionQueries).find(([, q]) => q.sql === target.rawSql);
   if (!entry) throw new Error(`panel "${panel.title}" has SQL that is not a named election query`);
@@ -195,4 +215,57 @@ describe.each(selections)("with $name selected", ({ pick }) => {
       expect(normalized(panel.rows as unknown[][])).toEqual(normalized(truth.rows as unknown[][]));
     },
   );
+});
+
+describe("every Prometheus panel", () => {
+  it("scraped the voting service while it voted", () => {
+    expect(liveMetricNames).toContain("livetally_votes_cast_total");
+  });
+
+  it.each(promNames.filter((m) => m.name.startsWith("livetally_")))(
+    "$title: $name is in the voting service's live /metrics",
+    ({ name }) => {
+      expect([...liveMetricNames]).toContain(name);
+    },
+  );
+
+  it.each(promNames.filter((m) => !m.name.startsWith("livetally_")))(
+    "$title: $name is an exporter metric with a documented name",
+    ({ name }) => {
+      expect(documentedExporterMetricNames.has(name)).toBe(true);
+    },
+  );
+
+  /*
+   * The Prometheus reporter names a Flink metric by its scope: flink_jobmanager_job_<m> is job metric
+   * m, flink_taskmanager_job_task_<m> task metric m of some subtask, and
+   * flink_taskmanager_job_task_operator_<m> operator metric m. The REST API lists the same metrics of
+   * the running job, as <m>, <subtask>.<m> and <subtask>.<operator>.<m>.
+   */
+  it("uses Flink metrics that the running tally job reports at the scope the name says", async () => {
+    const jobId = await runningTallyJob();
+    expect(jobId).toBeDefined();
+    const flink = endpoints().flinkRestUrl;
+    const get = async <T>(path: string) => (await (await fetch(`${flink}${path}`)).json()) as T;
+    const jobMetrics = (await get<{ id: string }[]>(`/jobs/${jobId}/metrics`)).map((m) => m.id);
+    const { vertices } = await get<{ vertices: { id: string }[] }>(`/jobs/${jobId}`);
+    const vertexMetrics = (
+      await Promise.all(vertices.map((v) => get<{ id: string }[]>(`/jobs/${jobId}/vertices/${v.id}/metrics`)))
+    ).flatMap((list) => list.map((m) => m.id));
+    const used = new Set(promNames.map((m) => m.name).filter((n) => n.startsWith("flink_")));
+    expect(used.size).toBeGreaterThan(0);
+    expect(exporterMetrics.flink.names).toEqual(expect.arrayContaining([...used]));
+    for (const name of exporterMetrics.flink.names.filter((n) => used.has(n))) {
+      const operator = /^flink_taskmanager_job_task_operator_(\w+)$/.exec(name)?.[1];
+      const task = /^flink_taskmanager_job_task_(\w+)$/.exec(name)?.[1];
+      const job = /^flink_jobmanager_job_(\w+)$/.exec(name)?.[1];
+      if (operator)
+        expect(
+          vertexMetrics.some((id) => id.split(".").length > 2 && id.endsWith(`.${operator}`)),
+          name,
+        ).toBe(true);
+      else if (task) expect(vertexMetrics, name).toContain(`0.${task}`);
+      else expect(jobMetrics, name).toContain(job);
+    }
+  });
 });
