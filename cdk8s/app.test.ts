@@ -166,6 +166,32 @@ describe("the services", () => {
     }
   });
 
+  it("the Flink job authenticates with SCRAM through the SQL connector's shaded login module", () => {
+    const env = find(kind, "FlinkDeployment", "livetally-tally").spec.podTemplate.spec.containers[0]
+      .env as Json[];
+    const names = env.map((e) => e.name);
+    const jaas = env.find((e) => e.name === "KAFKA_SASL_JAAS_CONFIG")?.value as string;
+    expect(jaas).toMatch(
+      /^org\.apache\.flink\.kafka\.shaded\.org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule required/,
+    );
+    expect(jaas).toContain('username="livetally-flink" password="$(KAFKA_PASSWORD)";');
+    // Kubernetes expands $(VAR) only from entries defined before.
+    expect(names.indexOf("KAFKA_PASSWORD")).toBeLessThan(names.indexOf("KAFKA_SASL_JAAS_CONFIG"));
+    for (const name of [
+      "KAFKA_BOOTSTRAP_SERVERS",
+      "SCHEMA_REGISTRY_URL",
+      "JDBC_URL",
+      "JDBC_USER",
+      "JDBC_PASSWORD",
+    ]) {
+      expect(sql).toContain(`\${${name}}`);
+      expect(names).toContain(name);
+    }
+    const code = sql.replace(/--.*$/gm, "");
+    const used = new Set([...code.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]));
+    for (const name of used) expect(names, name).toContain(name);
+  });
+
   it("the Flink job runs the SQL scripts of flink-sql/sql in order", () => {
     const files = readdirSync(sqlDir)
       .filter((f) => f.endsWith(".sql"))

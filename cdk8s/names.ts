@@ -33,7 +33,7 @@ export const kafkaUsers = {
 export type KafkaUserKey = keyof typeof kafkaUsers;
 
 /** Keys of the Secrets Strimzi writes for a SCRAM KafkaUser. */
-export const kafkaUserSecretKeys = { password: "password", jaasConfig: "sasl.jaas.config" } as const;
+export const kafkaUserSecretKeys = { password: "password" } as const;
 
 export const postgres = {
   cluster: "livetally-pg",

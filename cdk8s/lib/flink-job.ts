@@ -93,7 +93,11 @@ export class FlinkJob extends Construct {
                   value("KAFKA_BOOTSTRAP_SERVERS", `${kafka.bootstrapService}:${kafka.port}`),
                   value("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
                   value("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
-                  secretEnv("KAFKA_SASL_JAAS_CONFIG", kafkaUsers.flink, kafkaUserSecretKeys.jaasConfig),
+                  secretEnv("KAFKA_PASSWORD", kafkaUsers.flink, kafkaUserSecretKeys.password),
+                  // Strimzi's ready-made sasl.jaas.config names Kafka's login module; the SQL Kafka
+                  // connector relocates Kafka's classes, so the JAAS line is built here, from the
+                  // password above (Kubernetes expands $(VAR) from earlier entries).
+                  value("KAFKA_SASL_JAAS_CONFIG", scramJaasConfig(kafkaUsers.flink, "$(KAFKA_PASSWORD)")),
                   value(
                     "SCHEMA_REGISTRY_URL",
                     `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
@@ -142,6 +146,11 @@ export class FlinkJob extends Construct {
       subjects: [{ kind: "ServiceAccount", name: flink.serviceAccount }],
     });
   }
+}
+
+/** The JAAS line for SCRAM with the flink-sql-connector-kafka jar, whose Kafka classes are shaded. */
+export function scramJaasConfig(username: string, password: string): string {
+  return `org.apache.flink.kafka.shaded.org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}";`;
 }
 
 /** FLINK_VERSION 2.0.0 runs as the operator's `v2_0`. */

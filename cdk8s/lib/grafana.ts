@@ -108,6 +108,8 @@ export class Grafana extends Construct {
             GF_SECURITY_ADMIN_PASSWORD: EnvValue.fromSecretValue({ secret: admin, key: "admin-password" }),
             GF_ANALYTICS_REPORTING_ENABLED: EnvValue.fromValue("false"),
             GF_ANALYTICS_CHECK_FOR_UPDATES: EnvValue.fromValue("false"),
+            // The root filesystem is read-only: log to the console only.
+            GF_LOG_MODE: EnvValue.fromValue("console"),
             LIVETALLY_PG_PASSWORD: EnvValue.fromSecretValue({ secret: reader, key: "password" }),
           },
           securityContext: { ...restrictedContainer, user: GRAFANA_UID, group: GRAFANA_UID },

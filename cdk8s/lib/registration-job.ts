@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { Job } from "cdk8s-plus-33";
-import { Duration } from "cdk8s";
 import type { PlatformConfig } from "../config.js";
 import { restrictedPodSecurity } from "./security.js";
 import { services } from "../names.js";
@@ -30,7 +29,6 @@ export class RegistrationJob extends Construct {
         annotations: scrapeAnnotations,
       },
       backoffLimit: 6,
-      ttlAfterFinished: Duration.days(1),
       securityContext: restrictedPodSecurity,
       initContainers: [{ ...setupContainer(this, config), volumeMounts: [tmp] }],
       containers: [
