@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../versions.js";
 import { electionDashboard } from "./election/dashboard.js";
@@ -14,8 +14,10 @@ export function allDashboards(): DashboardJson[] {
 }
 
 /**
- * Writes every dashboard as <uid>.json, replacing what an earlier build left, so a renamed dashboard
- * leaves no stale file behind for cdk8s to pick up. Refuses to write an invalid dashboard.
+ * Writes every dashboard as <uid>.json and removes any other JSON an earlier build left, so a renamed
+ * dashboard leaves no stale file behind for cdk8s to pick up. Each file is replaced by a rename, so
+ * the cdk8s app, reading the directory at the same time, sees a whole file or the previous one.
+ * Refuses to write an invalid dashboard.
  */
 export function writeDashboards(dir = buildDir): string[] {
   const dashboards = allDashboards();
@@ -24,12 +26,17 @@ export function writeDashboards(dir = buildDir): string[] {
     if (problems.length > 0) throw new Error(`dashboard ${d.uid}:\n  ${problems.join("\n  ")}`);
   }
   mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(dir)) if (f.endsWith(".json")) rmSync(join(dir, f));
-  return dashboards.map((d) => {
+  const files = dashboards.map((d) => {
     const file = join(dir, `${d.uid}.json`);
-    writeFileSync(file, `${JSON.stringify(d, null, 2)}\n`);
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, `${JSON.stringify(d, null, 2)}\n`);
+    renameSync(partial, file);
     return file;
   });
+  for (const f of readdirSync(dir)) {
+    if (f.endsWith(".json") && !files.includes(join(dir, f))) rmSync(join(dir, f));
+  }
+  return files;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
