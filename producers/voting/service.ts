@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Producer } from "kafkajs";
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import { deadLetterSchema, voteSchema, voterSchema } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
 import { VoterChoice } from "../election/choice.js";
@@ -11,6 +11,7 @@ import { preflight } from "../runtime/preflight.js";
 import { producerConfig } from "../runtime/producer.js";
 import { Casting } from "./casting.js";
 import { deadLetterReasons, VoterDecoder } from "./decoder.js";
+import { PartitionLanes } from "./lanes.js";
 import { RateLimiter } from "./rate-limiter.js";
 
 export interface VotingOptions {
@@ -34,8 +35,11 @@ export class VotingService {
   private joined = false;
   private crashed = false;
   private stopping = false;
+  /** A chunk is failing and being retried: alive, but not ready. */
+  private failing = false;
   private readonly chunkSize: number;
   private readonly limiter: RateLimiter;
+  private readonly lanes: PartitionLanes;
 
   constructor(private readonly options: VotingOptions) {
     const rate = options.config.votingRateLimit;
@@ -43,6 +47,8 @@ export class VotingService {
     // Under a rate limit, about a quarter second of votes per chunk (votes are ~60 % of voters).
     const paced = rate > 0 ? Math.max(1, Math.ceil(rate / 2.5)) : Number.POSITIVE_INFINITY;
     this.chunkSize = Math.min(options.chunkSize ?? 3_200, paced);
+    // Fetching runs at most about three chunks ahead of casting: enough to keep every engine busy.
+    this.lanes = new PartitionLanes(this.chunkSize * 3);
     // Every reason at zero from the start, so dashboards show a flat line rather than no data.
     for (const reason of deadLetterReasons) options.metrics.deadLetters.inc({ reason }, 0);
   }
@@ -52,7 +58,7 @@ export class VotingService {
   }
 
   ready(): boolean {
-    return this.joined && !this.crashed && !this.stopping;
+    return this.joined && !this.crashed && !this.stopping && !this.failing;
   }
 
   async start(): Promise<void> {
@@ -117,35 +123,90 @@ export class VotingService {
     });
   }
 
+  /**
+   * Hands a fetched batch to its partition's lane chunk by chunk and marks it consumed, so the next
+   * fetch can start while earlier chunks are still being stored and produced. Offsets are committed by
+   * the lane, after each chunk's votes are stored and produced.
+   */
   private async eachBatch(payload: EachBatchPayload, casting: Casting): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
-    const { metrics, log } = this.options;
-    const consumer = this.consumer;
-    if (consumer === undefined) return;
+    const abandon = (): boolean => this.stopping || !isRunning() || isStale();
     for (let i = 0; i < batch.messages.length; i += this.chunkSize) {
-      if (this.stopping || !isRunning() || isStale()) break;
       const chunk = batch.messages.slice(i, i + this.chunkSize);
       const last = chunk[chunk.length - 1];
       if (last === undefined) break;
-      const timer = metrics.voteBatchDuration.startTimer();
-      const outcome = await casting.castChunk(batch.topic, batch.partition, chunk);
-      const next = (BigInt(last.offset) + 1n).toString();
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-      resolveOffset(last.offset);
-      timer();
-      metrics.consumerLag.set(
-        { topic: batch.topic, partition: String(batch.partition) },
-        Math.max(0, Number(batch.highWatermark) - Number(next)),
+      await this.lanes.room(chunk.length, heartbeat, abandon);
+      if (abandon()) break;
+      const highWatermark = batch.highWatermark;
+      this.lanes.push(`${batch.topic}/${batch.partition}`, chunk.length, () =>
+        this.castAndCommit(casting, batch.topic, batch.partition, chunk, highWatermark),
       );
-      log.debug("chunk done", { partition: batch.partition, offset: last.offset, ...outcome });
-      await heartbeat();
+      resolveOffset(last.offset);
     }
+    await heartbeat();
   }
 
-  /** Finishes the chunk in hand, commits it, and closes every connection. */
+  /**
+   * Casts a chunk, retrying while PostgreSQL or Kafka fail (a retried chunk finds its stored votes and
+   * re-emits them), then commits its offsets. Gives up only when the service stops: the chunk is then
+   * left uncommitted and will be delivered again.
+   */
+  private async castAndCommit(
+    casting: Casting,
+    topic: string,
+    partition: number,
+    chunk: readonly KafkaMessage[],
+    highWatermark: string,
+  ): Promise<void> {
+    const { metrics, log } = this.options;
+    const last = chunk[chunk.length - 1];
+    if (last === undefined || this.consumer === undefined) return;
+    const timer = metrics.voteBatchDuration.startTimer();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await casting.castChunk(topic, partition, chunk);
+        log.debug("chunk cast", { partition, offset: last.offset, ...outcome });
+        break;
+      } catch (e) {
+        if (this.stopping) throw e;
+        this.failing = true;
+        const delay = Math.min(30_000, 250 * 2 ** attempt);
+        log.error("casting a chunk failed; retrying", {
+          partition,
+          offset: last.offset,
+          attempt,
+          delay,
+          error: e,
+        });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    this.failing = false;
+    const next = (BigInt(last.offset) + 1n).toString();
+    try {
+      await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+    } catch (e) {
+      // Typically a rebalance took the partition away: its next owner redelivers the chunk and
+      // re-emits the stored votes, so nothing is lost.
+      log.warn("committing offsets failed; the chunk will be redelivered", {
+        partition,
+        offset: next,
+        error: e,
+      });
+    }
+    timer();
+    metrics.consumerLag.set(
+      { topic, partition: String(partition) },
+      Math.max(0, Number(highWatermark) - Number(next)),
+    );
+  }
+
+  /** Finishes the chunks in hand, commits them, and closes every connection. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    // Still a group member while draining, so the last commits are accepted.
+    await this.lanes.drained();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     await this.connections?.pool.end();
