@@ -15,7 +15,7 @@ import {
 } from "../../dashboards/election/queries.js";
 import { renderSql } from "../../dashboards/macros.js";
 import { metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "../../dashboards/model.js";
-import { runningTallyJob } from "../../flink-sql/job.js";
+import { cancelJob, runningTallyJob } from "../../flink-sql/job.js";
 import { runElection, type ElectionRunResult } from "../../demo/election-run.js";
 import { endpoints } from "../../local/endpoints.js";
 
@@ -168,6 +168,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await reader?.end();
   await app?.end();
+  // The election's tally job would otherwise keep a JVM busy while the next test file runs.
+  const job = await runningTallyJob();
+  if (job) await cancelJob(job);
 });
 
 describe("after a real election", () => {
