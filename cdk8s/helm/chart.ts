@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Document, stringify, type Scalar, type YAMLMap } from "yaml";
 import { repoRoot } from "../../versions.js";
@@ -6,6 +15,7 @@ import { synthesize, type K8sObject } from "../app.js";
 import { platformConfig, type PlatformConfig } from "../config.js";
 import { GENERATED_SECRET_LABEL, GENERATED_KEYS_ANNOTATION } from "../lib/generated-secret.js";
 import { dashboardFiles } from "../lib/grafana.js";
+import { writeDashboards } from "../../dashboards/build.js";
 import { NAMESPACE, grafana, kafka, labels } from "../names.js";
 import { chartValues, setPath, valuesOf, valuesSchema } from "./values.js";
 
@@ -205,8 +215,22 @@ export function buildChart(): GeneratedChart {
   for (const [component, docs] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     files.set(`templates/${component}.yaml`, HEADER + docs.join(""));
   }
-  for (const [name, json] of Object.entries(dashboardFiles())) files.set(`dashboards/${name}`, json);
+  for (const [name, json] of Object.entries(chartDashboards())) files.set(`dashboards/${name}`, json);
   return { files };
+}
+
+/**
+ * The dashboards the chart ships, built by the dashboards code itself (as `make dashboards` does,
+ * into a scratch folder), so the chart never depends on whether dashboards/build is there or current.
+ */
+function chartDashboards(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), "livetally-dashboards-"));
+  try {
+    writeDashboards(dir);
+    return dashboardFiles(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function valuesYaml(config: PlatformConfig, title: string): string {
@@ -280,20 +304,16 @@ Watch the platform come up: kubectl -n {{ .Release.Namespace }} get kafka,kafkan
 `;
 }
 
-/**
- * Files of the committed chart that differ from what the app generates now, or that it no longer
- * generates. Dashboards count only where `make dashboards` has built them.
- */
+/** Files of the committed chart that differ from what the app generates now, or that it no longer generates. */
 export function staleFiles(dir = chartDir): string[] {
   const { files } = buildChart();
-  const dashboardsBuilt = existsSync(join(repoRoot, "dashboards", "build"));
   const stale: string[] = [];
   for (const [path, content] of files) {
     const file = join(dir, path);
     if (!existsSync(file) || readFileSync(file, "utf8") !== content) stale.push(path);
   }
   for (const path of existsSync(dir) ? listFiles(dir).map((f) => relative(dir, f)) : []) {
-    if (!files.has(path) && (dashboardsBuilt || !path.startsWith("dashboards/"))) stale.push(path);
+    if (!files.has(path)) stale.push(path);
   }
   return stale;
 }
