@@ -100,6 +100,34 @@ describe("election night", () => {
     expect(sqlTargets(election)).toHaveLength(panels.length);
   });
 
+  it("refers, in its options, overrides and transformations, only to columns its query returns", () => {
+    type Options = { xField?: string; sortBy?: { displayName: string }[] };
+    type Extras = {
+      options?: Options;
+      fieldConfig?: { overrides?: { matcher: { id: string; options: string } }[] };
+      transformations?: { id: string; options: Record<string, string> }[];
+    };
+    for (const { panel, target } of sqlTargets(election)) {
+      const query = Object.values(electionQueries).find((q) => q.sql === target.rawSql);
+      const columns: string[] = [...(query?.columns ?? [])];
+      const extras = panel as unknown as Extras;
+      const referred: string[] = [];
+      for (const t of extras.transformations ?? []) {
+        expect(t.id).toBe("groupingToMatrix");
+        const { rowField, columnField, valueField } = t.options;
+        referred.push(rowField ?? "", columnField ?? "", valueField ?? "");
+        // Grafana names the pivoted frame's first field "<row>\\<column>".
+        columns.push(`${rowField}\\${columnField}`);
+      }
+      if (extras.options?.xField) referred.push(extras.options.xField);
+      for (const s of extras.options?.sortBy ?? []) referred.push(s.displayName);
+      for (const o of extras.fieldConfig?.overrides ?? []) {
+        if (o.matcher.id === "byName") referred.push(o.matcher.options);
+      }
+      for (const name of referred) expect(columns, `${panel.title}: ${name}`).toContain(name);
+    }
+  });
+
   it("reads only what the read-only role livetally_dashboard is granted", () => {
     const granted = grantedTables();
     expect(granted.has("tally_by_candidate")).toBe(true);
