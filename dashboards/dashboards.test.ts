@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -50,6 +50,7 @@ describe("both dashboards", () => {
     expect(readdirSync(dir).sort()).toEqual([`${ELECTION_UID}.json`, `${OPERATIONS_UID}.json`]);
     const written = JSON.parse(readFileSync(join(dir, `${ELECTION_UID}.json`), "utf8")) as unknown;
     expect(written).toEqual(election);
+    rmSync(dir, { recursive: true });
   });
 });
 
