@@ -5,6 +5,8 @@ LIVETALLY_SHARED ?= $(abspath ../shared)
 export LIVETALLY_SHARED
 CRDS := $(LIVETALLY_SHARED)/crds
 CDK8S := npx --no-install tsx cdk8s
+# Where cdk8s-import writes (the unit tests point it elsewhere to compare).
+CDK8S_IMPORTS ?= cdk8s/imports
 
 # cdk8s import writes one file per API group, so the CRDs of a group go in as one multi-document file.
 .PHONY: cdk8s-import
@@ -17,7 +19,7 @@ cdk8s-import: node_modules ## Regenerate cdk8s/imports from the CRDs under $LIVE
 	    $(CRDS)/flink-kubernetes-operator-$(FLINK_OPERATOR_VERSION)/flinkdeployments.flink.apache.org-v1.yml \
 	    $(CRDS)/prometheus-operator-*/monitoring.coreos.com_podmonitors.yaml; do \
 	  echo "cdk8s import $$spec"; \
-	  npx --no-install cdk8s import "$$spec" --language typescript --output cdk8s/imports > "$$tmp/log" 2>&1 \
+	  npx --no-install cdk8s import "$$spec" --language typescript --output $(CDK8S_IMPORTS) > "$$tmp/log" 2>&1 \
 	    || { cat "$$tmp/log"; exit 1; }; \
 	done
 

@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,7 +72,7 @@ describe("the services image", () => {
     expect(steps.find((s) => s.op === "CMD")?.args).toMatch(/^\[/);
   });
 
-  it("compiles every entrypoint the manifests run", () => {
+  it("compiles every entrypoint the manifests run", async () => {
     const objects = synthesize(platformConfig("kind"));
     const entrypoints = new Set<string>();
     for (const o of objects as unknown as {
@@ -90,9 +91,8 @@ describe("the services image", () => {
       "producers/voting/main.js",
     ]);
     const out = mkdtempSync(join(tmpdir(), "livetally-dist-"));
-    execFileSync("npx", ["--no-install", "tsc", "-p", "tsconfig.build.json", "--outDir", out], {
+    await promisify(execFile)("npx", ["--no-install", "tsc", "-p", "tsconfig.build.json", "--outDir", out], {
       cwd: repoRoot,
-      stdio: "pipe",
     });
     for (const e of entrypoints) expect(existsSync(join(out, e)), e).toBe(true);
   });

@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -30,6 +31,23 @@ export function ensureHelm(): string {
     }
   }
   return helmBin;
+}
+
+/**
+ * Builds the pinned helm when it is missing, without blocking the event loop: a first build takes
+ * minutes, longer than a test worker may stay silent.
+ */
+export async function ensureHelmAsync(): Promise<string> {
+  const wanted = versions().HELM_VERSION;
+  const current = existsSync(helmBin) ? run(helmBin, ["version", "--short"]).trim() : "";
+  if (!current.startsWith(wanted)) {
+    try {
+      await promisify(execFile)("make", ["--no-print-directory", "helm"], { cwd: repoRoot });
+    } catch (e) {
+      throw new Error(`could not build helm ${wanted} into ./bin (make helm): ${(e as Error).message}`);
+    }
+  }
+  return ensureHelm();
 }
 
 function run(bin: string, args: string[]): string {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { synthesize, type K8sObject } from "../app.js";
 import { platformConfig, profiles } from "../config.js";
 import { buildChart, chartDir, staleFiles } from "../helm/chart.js";
-import { ensureHelm, helmLint, helmTemplate, productionValues } from "../helm/helm.js";
+import { ensureHelm, ensureHelmAsync, helmLint, helmTemplate, productionValues } from "../helm/helm.js";
 import { dashboardFiles } from "../lib/grafana.js";
 import { writeDashboards } from "../../dashboards/build.js";
 import { checkAll, checkDefaultDeny, checkReferences, checkWorkloads } from "./crossrefs.js";
@@ -105,9 +105,9 @@ describe("cross-references", () => {
 });
 
 describe("the Helm chart", () => {
-  beforeAll(() => {
-    ensureHelm();
-  }, 600_000);
+  beforeAll(async () => {
+    await ensureHelmAsync();
+  }, 900_000);
 
   it("is what the cdk8s app generates (run `make chart` when this fails)", () => {
     expect(staleFiles()).toEqual([]);
