@@ -39,7 +39,8 @@ export class Casting {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly producer: Producer,
+    /** Producers by consumed partition: one partition's votes always go through the same producer. */
+    private readonly producers: readonly Producer[],
     private readonly decoder: VoterDecoder,
     private readonly choice: VoterChoice,
     private readonly ids: CastingSchemaIds,
@@ -184,7 +185,8 @@ export class Casting {
         }),
       });
     }
-    if (topicMessages.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages });
+    const producer = this.producers[partition % this.producers.length];
+    if (topicMessages.length > 0 && producer) await producer.sendBatch({ acks: -1, topicMessages });
   }
 
   /** A candidate's party; a candidate missing from the register is looked up again at most every 5 s. */

@@ -14,6 +14,8 @@ import { deadLetterReasons, VoterDecoder } from "./decoder.js";
 import { PartitionLanes } from "./lanes.js";
 import { RateLimiter } from "./rate-limiter.js";
 
+const PRODUCERS = 3;
+
 export interface VotingOptions {
   readonly config: ServiceConfig;
   readonly election: ElectionDefinition;
@@ -31,7 +33,7 @@ export interface VotingOptions {
 export class VotingService {
   private connections: Connections | undefined;
   private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
+  private producers: Producer[] = [];
   private joined = false;
   private crashed = false;
   private stopping = false;
@@ -74,12 +76,12 @@ export class VotingService {
         deadLetter: { topic: topics.deadLetters, schema: deadLetterSchema },
       },
     });
-    const producer = kafka.producer(producerConfig);
-    this.producer = producer;
-    await producer.connect();
+    // An idempotent kafkajs producer has one request in flight: several let partitions produce at once.
+    this.producers = Array.from({ length: PRODUCERS }, () => kafka.producer(producerConfig));
+    await Promise.all(this.producers.map((p) => p.connect()));
     const casting = new Casting(
       pool,
-      producer,
+      this.producers,
       new VoterDecoder(registry),
       new VoterChoice(election, config.electionSeed),
       ids,
@@ -208,7 +210,7 @@ export class VotingService {
     // Still a group member while draining, so the last commits are accepted.
     await this.lanes.drained();
     await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    await Promise.all(this.producers.map((p) => p.disconnect()));
     await this.connections?.pool.end();
   }
 }

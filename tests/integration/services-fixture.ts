@@ -53,10 +53,17 @@ export async function recordCount(topic: string): Promise<number> {
   }
 }
 
+export interface ReadRecord {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly partition: number;
+  readonly offset: number;
+}
+
 /** Every record of a topic from the beginning, read by a throwaway consumer group. */
-export async function readAll(topic: string): Promise<{ key: string; value: Buffer }[]> {
+export async function readAll(topic: string): Promise<ReadRecord[]> {
   const total = await recordCount(topic);
-  const out: { key: string; value: Buffer }[] = [];
+  const out: ReadRecord[] = [];
   if (total === 0) return out;
   const consumer = kafka.consumer({ groupId: `services-test-read-${topic}-${Date.now()}-${Math.random()}` });
   await consumer.connect();
@@ -70,8 +77,14 @@ export async function readAll(topic: string): Promise<{ key: string; value: Buff
       consumer
         .run({
           eachBatch: async ({ batch }) => {
-            for (const m of batch.messages)
-              out.push({ key: m.key?.toString() ?? "", value: m.value ?? Buffer.alloc(0) });
+            for (const m of batch.messages) {
+              out.push({
+                key: m.key?.toString() ?? "",
+                value: m.value ?? Buffer.alloc(0),
+                partition: batch.partition,
+                offset: Number(m.offset),
+              });
+            }
             if (out.length >= total) {
               clearTimeout(timer);
               resolve();

@@ -158,6 +158,38 @@ describe("voting service", () => {
   });
 });
 
+describe("voting service shutdown", () => {
+  it("finishes and commits the chunks in hand on SIGTERM, then exits 0", async () => {
+    await pool.query("TRUNCATE votes");
+    await recreateTopics([topics.votes]);
+    const group = `services-voting-term-${randomUUID()}`;
+    const child = startVotingProcess(group, 1_000);
+    await waitFor("some votes stored", async () => (await storedVoteCount()) >= 500, 60_000);
+    child.kill("SIGTERM");
+    expect(await exited(child)).toBe(0);
+    expect(await storedVoteCount()).toBeLessThan(expected.size);
+
+    // Everything below the committed offsets was cast and produced: nothing committed was left undone.
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topics.voters.name] });
+    await admin.disconnect();
+    const below = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const records = await readAll(topics.voters.name);
+    const { rows } = await pool.query<{ voter_id: string }>("SELECT voter_id FROM votes");
+    const stored = new Set(rows.map((r) => r.voter_id));
+    const produced = new Set((await readAll(topics.votes.name)).map((r) => r.key));
+    let covered = 0;
+    for (const r of records) {
+      if (r.offset >= (below.get(r.partition) ?? 0) || !expected.has(r.key)) continue;
+      covered++;
+      expect(stored.has(r.key), `vote of ${r.key} stored`).toBe(true);
+      expect(produced.has(r.key), `vote of ${r.key} produced`).toBe(true);
+    }
+    expect(covered).toBeGreaterThan(0);
+  });
+});
+
 function startVotingProcess(group: string, rateLimit: number): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "producers/voting/main.ts"], {
     env: {
