@@ -157,6 +157,8 @@ describe("the services", () => {
         const config = serviceConfig(env);
         expect(config.registryUrl).toMatch(/^http:\/\/livetally-registry:8080\/apis\/ccompat\/v7/);
         expect(config.httpPort).toBe(services.httpPort);
+        expect(config.kafka.brokers).toEqual(["livetally-kafka-bootstrap:9092"]);
+        expect(config.votingConsumerGroup.startsWith(grants.voting.groupPrefix ?? "-")).toBe(true);
       }
       const args = registration.containers[0].command.slice(2);
       expect(parseRegistrationArgs(args, {}, 0)).toEqual({

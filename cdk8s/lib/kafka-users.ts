@@ -23,10 +23,11 @@ export interface Grant {
 export const grants: Readonly<Record<KafkaUserKey, Grant>> = {
   registration: {
     reads: [],
-    writes: [topics.voters.name, topics.candidates.name, topics.deadLetters.name],
+    writes: [topics.voters.name, topics.candidates.name],
   },
+  // The voting service consumes the register and writes votes, and what it cannot decode, as dead letters.
   voting: {
-    reads: [topics.voters.name, topics.candidates.name],
+    reads: [topics.voters.name],
     writes: [topics.votes.name, topics.deadLetters.name],
     groupPrefix: "livetally-voting",
   },
