@@ -120,6 +120,9 @@ function templatize(o: K8sObject): Template {
   if (obj.kind === "Secret" && obj.metadata.name === "@@q:grafana.adminSecret@@")
     conditions.push(".Values.grafana.createAdminSecret");
   if (obj.kind === "PodDisruptionBudget") conditions.push(".Values.disruptionBudgets");
+  // Without a Prometheus Operator there is no PodMonitor kind, and the install must not fail for it.
+  if (obj.kind === "PodMonitor")
+    conditions.push(`.Capabilities.APIVersions.Has "${obj.apiVersion}/PodMonitor"`);
   if (obj.kind === "KafkaNodePool" && obj.metadata.name === kafka.controllerPool)
     conditions.push("gt (int .Values.kafka.controllers) 0");
   const condition =

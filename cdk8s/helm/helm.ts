@@ -59,7 +59,11 @@ export function helmLint(valuesFiles: readonly string[] = []): string {
 }
 
 /** Renders the chart as `helm install -n livetally` would, and parses the objects. */
-export function helmTemplate(valuesFiles: readonly string[] = [], set: readonly string[] = []): K8sObject[] {
+export function helmTemplate(
+  valuesFiles: readonly string[] = [],
+  set: readonly string[] = [],
+  withPrometheusOperator = true,
+): K8sObject[] {
   const out = run(ensureHelm(), [
     "template",
     "livetally",
@@ -68,6 +72,8 @@ export function helmTemplate(valuesFiles: readonly string[] = [], set: readonly 
     "livetally",
     "--kube-version",
     KUBE_VERSION,
+    // As on a cluster with the Prometheus Operator (kube-prometheus-stack in `make kind-up`).
+    ...(withPrometheusOperator ? ["--api-versions", "monitoring.coreos.com/v1/PodMonitor"] : []),
     ...valuesFiles.flatMap((f) => ["-f", f]),
     ...set.flatMap((s) => ["--set", s]),
   ]);

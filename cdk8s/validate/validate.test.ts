@@ -162,6 +162,11 @@ describe("the Helm chart", () => {
     expect(rendered.filter((o) => o.kind === "PodDisruptionBudget")).toEqual([]);
   });
 
+  it("renders PodMonitors only where the Prometheus Operator's API exists", () => {
+    expect(helmTemplate([], [], false).filter((o) => o.kind === "PodMonitor")).toEqual([]);
+    expect(helmTemplate().filter((o) => o.kind === "PodMonitor").length).toBeGreaterThan(0);
+  });
+
   it("leaves Grafana out when it is off, and uses an existing admin Secret when asked", () => {
     const off = helmTemplate([], ["grafana.enabled=false"]);
     expect(off.filter((o) => o.metadata.labels?.["app.kubernetes.io/component"] === "grafana")).toEqual([]);
