@@ -14,7 +14,7 @@ function uniforms(d: Buffer, count: number): number[] {
   return Array.from({ length: count }, (_, i) => d.readUIntBE(i * 6, 6) / 2 ** 48);
 }
 
-/** A UUID (version 8: custom, hash-based) from a digest. */
+/** A UUID (version 8: custom, hash-based) from 16 bytes of a digest. */
 function uuidFrom(d: Buffer): string {
   const b = Buffer.from(d.subarray(0, 16));
   b[6] = ((b[6] ?? 0) & 0x0f) | 0x80;
@@ -23,8 +23,16 @@ function uuidFrom(d: Buffer): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/**
+ * One digest per voter decides everything about their ballot: bytes 0-11 whether and for whom they
+ * vote, bytes 16-31 the vote id.
+ */
+function ballotDigest(seed: number, voterId: string): Buffer {
+  return digest("ballot", seed, voterId);
+}
+
 export function voteId(seed: number, voterId: string): string {
-  return uuidFrom(digest("vote-id", seed, voterId));
+  return uuidFrom(ballotDigest(seed, voterId).subarray(16));
 }
 
 export function voterId(seed: number, index: number): string {
@@ -45,7 +53,8 @@ export function pickWeighted<T>(items: readonly T[], weight: (item: T) => number
   return last;
 }
 
-export type Choice = { readonly votes: false } | { readonly votes: true; readonly candidateId: string };
+export type Choice =
+  { readonly votes: false } | { readonly votes: true; readonly candidateId: string; readonly voteId: string };
 
 /**
  * Whether and for whom a voter votes. A voter whose state the election does not list (a register drawn
@@ -75,10 +84,11 @@ export class VoterChoice {
 
   choose(voterId: string, state: string): Choice {
     const region = this.byState.get(state) ?? this.national;
-    const [turnoutDraw = 0, candidateDraw = 0] = uniforms(digest("choice", this.seed, voterId), 2);
+    const d = ballotDigest(this.seed, voterId);
+    const [turnoutDraw = 0, candidateDraw = 0] = uniforms(d, 2);
     if (turnoutDraw >= region.turnout) return { votes: false };
     const candidateId = pickWeighted(this.candidateIds, (id) => region.preferences[id] ?? 0, candidateDraw);
-    return { votes: true, candidateId };
+    return { votes: true, candidateId, voteId: uuidFrom(d.subarray(16)) };
   }
 
   get definition(): ElectionDefinition {

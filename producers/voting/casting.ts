@@ -3,7 +3,7 @@ import type pg from "pg";
 import { ageBandAt, avroTypes, type DeadLetter, type Vote } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
 import { frame } from "../../schemas/wire.js";
-import { voteId, type VoterChoice } from "../election/choice.js";
+import type { VoterChoice } from "../election/choice.js";
 import type { Metrics } from "../runtime/metrics.js";
 import { insertVotes, registeredCandidates, storedVotes } from "./ballot-box.js";
 import type { DeadLetterReason, VoterDecoder } from "./decoder.js";
@@ -87,7 +87,7 @@ export class Casting {
       ballots.push({
         message,
         vote: {
-          vote_id: voteId(this.choice.seed, voter.voter_id),
+          vote_id: choice.voteId,
           voter_id: voter.voter_id,
           candidate_id: choice.candidateId,
           party,

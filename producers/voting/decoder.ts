@@ -1,5 +1,5 @@
 import avro from "avsc";
-import { avroTypes, genders, voterSchema, type Voter } from "../../schemas/records.js";
+import { genders, voterSchema, type Address, type Voter } from "../../schemas/records.js";
 import { unframe } from "../../schemas/wire.js";
 import type { SchemaRegistryClient } from "../runtime/registry.js";
 
@@ -13,8 +13,28 @@ export const deadLetterReasons = [
 ] as const;
 export type DeadLetterReason = (typeof deadLetterReasons)[number];
 
+/** What voting needs of a Voter. */
+export type VoterBallot = Pick<Voter, "voter_id" | "date_of_birth" | "gender"> & {
+  readonly address: Pick<Address, "state">;
+};
+
+/**
+ * The Voter schema cut down to the ballot's fields, as the reader schema: avsc then skips the other
+ * fields of each record instead of building strings nobody reads (names, emails, streets...).
+ */
+const ballotType = avro.Type.forSchema({
+  ...voterSchema,
+  fields: voterSchema.fields
+    .filter((f) => ["voter_id", "date_of_birth", "gender", "address"].includes(f.name))
+    .map((f) =>
+      typeof f.type === "object" && f.type.type === "record"
+        ? { ...f, type: { ...f.type, fields: f.type.fields.filter((a) => a.name === "state") } }
+        : f,
+    ),
+} as unknown as avro.Schema);
+
 export type Decoded =
-  | { readonly ok: true; readonly voter: Voter }
+  | { readonly ok: true; readonly voter: VoterBallot }
   | { readonly ok: false; readonly reason: DeadLetterReason; readonly detail: string };
 
 /**
@@ -40,9 +60,9 @@ export class VoterDecoder {
       };
     }
     if (typeof resolver === "string") return { ok: false, reason: "invalid-record", detail: resolver };
-    let voter: Voter;
+    let voter: VoterBallot;
     try {
-      voter = avroTypes.voter.fromBuffer(parts.body, resolver, true) as Voter;
+      voter = ballotType.fromBuffer(parts.body, resolver) as VoterBallot;
     } catch (e) {
       return { ok: false, reason: "undecodable", detail: `Avro body unreadable: ${(e as Error).message}` };
     }
@@ -61,7 +81,7 @@ export class VoterDecoder {
     let resolver: avro.Resolver | string;
     try {
       const writerType = avro.Type.forSchema(JSON.parse(writer) as avro.Schema);
-      resolver = avroTypes.voter.createResolver(writerType);
+      resolver = ballotType.createResolver(writerType);
     } catch (e) {
       resolver = `schema id ${schemaId} cannot be read as ${voterSchema.name}: ${(e as Error).message}`;
     }
@@ -70,7 +90,7 @@ export class VoterDecoder {
   }
 }
 
-function invalidVoter(v: Voter, key: Buffer | null): string | undefined {
+function invalidVoter(v: VoterBallot, key: Buffer | null): string | undefined {
   if (v.voter_id.trim() === "") return "voter_id is empty";
   if (key !== null && key.toString() !== v.voter_id)
     return `key ${key.toString()} is not the voter_id ${v.voter_id}`;
