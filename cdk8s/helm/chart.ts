@@ -134,6 +134,10 @@ function templatize(o: K8sObject): Template {
   return { object: obj, ...(condition ? { condition } : {}) };
 }
 
+/** Helm reads numbers as floats and prints big ones as 1e+06: integers go through int64. */
+const integers = new Set(chartValues.filter((v) => v.schema.type === "integer").map((v) => v.path));
+const value = (path: string) => (integers.has(path) ? `.Values.${path} | int64` : `.Values.${path}`);
+
 /** Turns typed placeholders in YAML text into Helm template expressions. */
 export function renderMarkers(text: string): string {
   const decode = (s: string) => Buffer.from(s, "base64url").toString("utf8");
@@ -153,10 +157,10 @@ export function renderMarkers(text: string): string {
       (_m, indent: string, key: string, _q, cond: string, value: string) =>
         `${indent}{{- if ${decode(cond)} }}\n${indent}${key}: ${decode(value)}\n${indent}{{- end }}`,
     )
-    .replace(/(['"]?)@@u:([A-Za-z.]+)@@\1/g, (_m, _q, path: string) => `{{ .Values.${path} }}`)
-    .replace(/(['"])@@q:([A-Za-z.]+)@@\1/g, (_m, _q, path: string) => `{{ .Values.${path} | quote }}`)
+    .replace(/(['"]?)@@u:([A-Za-z.]+)@@\1/g, (_m, _q, path: string) => `{{ ${value(path)} }}`)
+    .replace(/(['"])@@q:([A-Za-z.]+)@@\1/g, (_m, _q, path: string) => `{{ ${value(path)} | quote }}`)
     .replace(/(['"]?)@@raw:([A-Za-z0-9_-]+)@@\1/g, (_m, _q, b64: string) => decode(b64))
-    .replace(/@@[qubi]:([A-Za-z.]+)@@/g, (_m, path: string) => `{{ .Values.${path} }}`);
+    .replace(/@@[qubi]:([A-Za-z.]+)@@/g, (_m, path: string) => `{{ ${value(path)} }}`);
 }
 
 export interface GeneratedChart {

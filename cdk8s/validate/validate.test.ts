@@ -162,6 +162,19 @@ describe("the Helm chart", () => {
     expect(rendered.filter((o) => o.kind === "PodDisruptionBudget")).toEqual([]);
   });
 
+  it("renders big integers as integers, not in Helm's float notation", () => {
+    const objects = helmTemplate(
+      [],
+      ["election.voters=2000000", "election.seed=12345678"],
+    ) as unknown as Json[];
+    const cm = must(objects, (o) => o.kind === "ConfigMap" && o.metadata.name === "livetally-services");
+    expect(cm.data).toMatchObject({ VOTERS: "2000000", ELECTION_SEED: "12345678" });
+    const job = must(objects, (o) => o.kind === "Job");
+    expect(job.spec.template.spec.containers[0].command).toEqual(
+      expect.arrayContaining(["2000000", "12345678"]),
+    );
+  });
+
   it("renders PodMonitors only where the Prometheus Operator's API exists", () => {
     expect(helmTemplate([], [], false).filter((o) => o.kind === "PodMonitor")).toEqual([]);
     expect(helmTemplate().filter((o) => o.kind === "PodMonitor").length).toBeGreaterThan(0);
