@@ -170,15 +170,21 @@ describe("the Flink SQL tally job", () => {
     jobId = firstJob;
     await awaitRunning(firstJob);
 
-    // Votes keep arriving for about a minute, in small batches: ledger first, then Kafka, as the
-    // service does; the stop and the restart (a new submission takes some 20 s) fall inside it.
+    // Votes keep arriving in small batches (ledger first, then Kafka, as the service does): through
+    // the stop, and on after the restart; the last fifth is held back until the job is back.
     let sent = 0;
+    let restarted = false;
     const arriving = (async () => {
-      for (; sent < election.votes.length; sent += 25) {
+      while (sent < election.votes.length) {
+        if (!restarted && sent >= election.votes.length * 0.8) {
+          await sleep(100);
+          continue;
+        }
         const batch = election.votes.slice(sent, sent + 25);
         await recordVotes(active, batch);
         await produceVotes(active, batch);
-        await sleep(400);
+        sent += batch.length;
+        await sleep(200);
       }
     })();
 
@@ -195,9 +201,11 @@ describe("the Flink SQL tally job", () => {
     jobId = await submitTallyJob({ restoreFrom: checkpoint });
     await awaitRunning(jobId);
     const sentAtRestart = sent;
+    restarted = true;
     await arriving;
     expect(sentAtStop).toBeGreaterThan(0);
-    expect(sentAtRestart, "votes still arriving after the restart").toBeLessThan(election.votes.length);
+    expect(sentAtRestart, "votes sent while the job was stopped").toBeGreaterThan(sentAtStop);
+    expect(sentAtRestart, "votes still to arrive after the restart").toBeLessThan(election.votes.length);
     expect(await restoredFrom(jobId)).toBe(checkpoint);
 
     const verdict = await settle(active.db, 90_000);
