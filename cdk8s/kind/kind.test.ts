@@ -10,8 +10,9 @@ import { imageBuilds } from "../images.js";
 vi.setConfig({ testTimeout: 120_000 });
 
 const v = versions();
+// --old-file=node_modules: a test must never reinstall the dependencies it is running on.
 const dryRun = (target: string) =>
-  execFileSync("make", ["--no-print-directory", target], {
+  execFileSync("make", ["--no-print-directory", "--old-file=node_modules", target], {
     cwd: repoRoot,
     encoding: "utf8",
     env: { ...process.env, DRY_RUN: "1" },
