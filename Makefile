@@ -44,7 +44,7 @@ stack-status: node_modules ## Show each engine's health, version, port and memor
 ##@ Development
 
 .PHONY: test
-test: node_modules stack-up ## Run the unit and integration tests (starts the stack if needed).
+test: node_modules helm dashboards stack-up ## Run the unit and integration tests (starts the stack if needed).
 	npx --no-install vitest run
 
 .PHONY: test-unit
