@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { allTopics, topics } from "../schemas/topics.js";
 import { serviceConfig } from "../producers/runtime/config.js";
 import { parseRegistrationArgs } from "../producers/registration/args.js";
+import { topicSchemas } from "../producers/setup/setup.js";
 import { repoRoot } from "../versions.js";
 import { synthesize, type K8sObject } from "./app.js";
 import { platformConfig } from "./config.js";
@@ -106,6 +107,16 @@ describe("topics", () => {
     }
     const groupIds = new Set([...sql.matchAll(/'properties\.group\.id'\s*=\s*'([^']+)'/g)].map((m) => m[1]));
     for (const g of groupIds) expect(g?.startsWith(grants.flink.groupPrefix ?? "-")).toBe(true);
+  });
+
+  it("every topic the SQL job reads has the value schema the setup step registers, on a declared topic", () => {
+    const registered = new Set(topicSchemas.map((t) => t.topic.name));
+    const declared = new Set(all(kind, "KafkaTopic").map((t) => t.spec.topicName));
+    for (const [table, topic] of tableTopics) {
+      if (insertedTables.has(table)) continue;
+      expect(registered, `${table} reads ${topic}`).toContain(topic);
+    }
+    for (const t of registered) expect(declared).toContain(t);
   });
 
   it("the services' principals may use the topics they produce to", () => {
