@@ -98,6 +98,7 @@ export class VotingService {
       allowAutoTopicCreation: false,
       // About one chunk per partition per fetch (a Voter record is about 350 bytes); more only costs memory.
       maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 4 * 1024 * 1024,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
