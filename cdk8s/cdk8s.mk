@@ -60,3 +60,7 @@ kind-up: node_modules ## Create a kind cluster with the operators, Prometheus an
 .PHONY: kind-down
 kind-down: node_modules ## Delete the kind cluster (DRY_RUN=1 prints the command).
 	$(CDK8S)/kind/cli.ts down
+
+.PHONY: shared-fetch
+shared-fetch: node_modules ## Download the pinned CRDs and Kubernetes schema into $LIVETALLY_SHARED (DRY_RUN=1 lists them).
+	$(CDK8S)/validate/fetch-shared.ts

@@ -57,6 +57,9 @@ export class KafkaCluster extends Construct {
           metricsConfig: { type: KafkaSpecKafkaMetricsConfigType.STRIMZI_METRICS_REPORTER },
         },
         entityOperator: { topicOperator: {}, userOperator: {} },
+        // Consumer-group lag as the brokers see it (kafka_consumergroup_lag), for the operations
+        // dashboard; its pods carry the cluster label, so the Kafka PodMonitor scrapes them too.
+        kafkaExporter: { groupRegex: ".*", topicRegex: ".*" },
       },
     });
 

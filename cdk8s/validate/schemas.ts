@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import type { K8sObject } from "../app.js";
+import { versions } from "../../versions.js";
 import { sharedDir } from "./shared.js";
 
 type Schema = Record<string, unknown>;
 
-export const KUBERNETES_VERSION = "v1.33.0";
+export const KUBERNETES_VERSION = versions().KUBERNETES_SCHEMA_VERSION;
 
 /**
  * Closes every object schema that lists its properties and says nothing about others, so a field
