@@ -66,8 +66,8 @@ export class VoterChoice {
   private readonly candidateIds: readonly string[];
 
   constructor(
-    private readonly election: ElectionDefinition,
-    readonly seed: number,
+    election: ElectionDefinition,
+    private readonly seed: number,
   ) {
     this.byState = new Map(election.regions.map((r) => [r.state, r]));
     this.candidateIds = election.candidates.map((c) => c.candidate_id);
@@ -89,9 +89,5 @@ export class VoterChoice {
     if (turnoutDraw >= region.turnout) return { votes: false };
     const candidateId = pickWeighted(this.candidateIds, (id) => region.preferences[id] ?? 0, candidateDraw);
     return { votes: true, candidateId, voteId: uuidFrom(d.subarray(16)) };
-  }
-
-  get definition(): ElectionDefinition {
-    return this.election;
   }
 }
