@@ -9,7 +9,7 @@ export interface ServiceConfig {
     readonly brokers: readonly string[];
     /** SCRAM-SHA-512 credentials, as Strimzi KafkaUsers issue them. */
     readonly sasl: { readonly username: string; readonly password: string } | undefined;
-    /** A CA bundle to trust for TLS listeners; TLS is on when set. */
+    /** A CA bundle to trust for a TLS listener; TLS is on exactly when this is set. */
     readonly sslCaFile: string | undefined;
   };
   readonly registryUrl: string;

@@ -20,10 +20,8 @@ export function createKafka(clientId: string, config: ServiceConfig["kafka"], lo
       },
   };
   if (config.sslCaFile !== undefined) options.ssl = { ca: [readFileSync(config.sslCaFile, "utf8")] };
-  if (config.sasl !== undefined) {
-    options.sasl = { mechanism: "scram-sha-512", ...config.sasl };
-    options.ssl ??= true;
-  }
+  // SCRAM works over either kind of listener: TLS is decided by the CA file alone.
+  if (config.sasl !== undefined) options.sasl = { mechanism: "scram-sha-512", ...config.sasl };
   return new Kafka(options);
 }
 
