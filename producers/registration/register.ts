@@ -62,26 +62,40 @@ export async function registerElectorate(
   let votersAdded = 0;
   let votersProduced = 0;
   onProgress(alreadyRegistered);
+  // Three batches are in hand at once: the next one is drawn while this one is inserted, and the
+  // previous one is still being produced. Each batch still reaches PostgreSQL before Kafka, and the
+  // checkpoint moves only past batches that are in both, in order.
+  const draw = (from: number): Voter[] => {
+    const registeredAt = Date.now();
+    return drawVoters(plan.election, plan.seed, from, Math.min(from + plan.batchSize, plan.voters)).map(
+      (v) => ({ ...v, registered_at: registeredAt }),
+    );
+  };
+  let producing: Promise<void> = Promise.resolve();
+  let next = published < plan.voters ? draw(published) : [];
   for (let from = published; from < plan.voters; from += plan.batchSize) {
     const to = Math.min(from + plan.batchSize, plan.voters);
-    const registeredAt = Date.now();
-    const voters: Voter[] = drawVoters(plan.election, plan.seed, from, to).map((v) => ({
-      ...v,
-      registered_at: registeredAt,
-    }));
-    votersAdded += await insertVoters(pool, voters);
-    await producer.send({
-      topic: topics.voters.name,
-      acks: -1,
-      messages: voters.map((v) => ({
-        key: v.voter_id,
-        value: frame(ids.voter, avroTypes.voter.toBuffer(v)),
-      })),
-    });
-    votersProduced += voters.length;
-    await saveCheckpoint(pool, plan.seed, to);
-    onProgress(to);
+    const voters = next;
+    const inserting = insertVoters(pool, voters);
+    next = to < plan.voters ? draw(to) : [];
+    votersAdded += await inserting;
+    await producing;
+    producing = producer
+      .send({
+        topic: topics.voters.name,
+        acks: -1,
+        messages: voters.map((v) => ({
+          key: v.voter_id,
+          value: frame(ids.voter, avroTypes.voter.toBuffer(v)),
+        })),
+      })
+      .then(async () => {
+        votersProduced += voters.length;
+        await saveCheckpoint(pool, plan.seed, to);
+        onProgress(to);
+      });
   }
+  await producing;
   return {
     candidatesAdded,
     votersAdded,
