@@ -39,6 +39,18 @@ export function voterId(seed: number, index: number): string {
   return uuidFrom(digest("voter-id", seed, String(index)));
 }
 
+/** A fast deterministic sequence of uniforms in [0, 1) (mulberry32) from a 32-bit seed. */
+export function uniformSequence(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 /** Picks an item by weight with u in [0, 1). */
 export function pickWeighted<T>(items: readonly T[], weight: (item: T) => number, u: number): T {
   const total = items.reduce((sum, item) => sum + weight(item), 0);

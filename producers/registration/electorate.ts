@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Faker, en, en_US } from "@faker-js/faker";
 import { epochDays, type Candidate, type Gender, type Voter } from "../../schemas/records.js";
-import { pickWeighted, voterId } from "../election/choice.js";
+import { pickWeighted, uniformSequence, voterId } from "../election/choice.js";
 import type { ElectionDefinition } from "../election/definition.js";
 
 /**
@@ -65,16 +65,9 @@ function poolsFor(election: ElectionDefinition, seed: number): VoterPools {
   return pools;
 }
 
-/** A per-voter generator (mulberry32) of uniforms in [0, 1), seeded from a digest of (seed, index). */
+/** A per-voter generator, seeded from a digest of (seed, index). */
 function voterRandom(seed: number, index: number): () => number {
-  let state = createHash("sha256").update(`voter\0${seed}\0${index}`).digest().readUInt32BE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return uniformSequence(createHash("sha256").update(`voter\0${seed}\0${index}`).digest().readUInt32BE(0));
 }
 
 /** Voters [from, to) of the electorate of (election, seed); the same every time. */

@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Producer } from "kafkajs";
 import pg from "pg";
 import { resetElection } from "../../../demo/reset.js";
 import { endpoints } from "../../../local/endpoints.js";
+import { uniformSequence } from "../../../producers/election/choice.js";
 import { ageBandAt, avroTypes, type Candidate, type Vote, type Voter } from "../../../schemas/records.js";
 import { topics, valueSubject } from "../../../schemas/topics.js";
 import { frame } from "../../../schemas/wire.js";
@@ -20,20 +21,8 @@ const STATES = ["California", "Texas", "New York", "Florida", "Ohio"] as const;
 const GENDERS = ["female", "male", "other"] as const;
 const PARTIES = ["Harbor Party", "Prairie Alliance", "Civic Union", "Green Ledger"] as const;
 
-/** A deterministic pseudo-random sequence (mulberry32), so the election is the same on every run. */
-function sequence(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function knownElection(voterCount: number, seed: number, castFrom: number): KnownElection {
-  const random = sequence(seed);
+  const random = uniformSequence(seed);
   const registeredAt = castFrom - 86_400_000;
   const candidates: Candidate[] = PARTIES.map((party, i) => ({
     candidate_id: `cand-${i + 1}`,
@@ -209,7 +198,7 @@ export async function produceVotes(stage: ElectionStage, votes: readonly Vote[])
  * votes cast after them (inside the job's 5 s watermark), and some are delivered twice.
  */
 export function deliveryOrder(votes: readonly Vote[], seed: number): Vote[] {
-  const random = sequence(seed);
+  const random = uniformSequence(seed);
   const delayed = votes.map((v) => ({
     v,
     at: v.cast_at + (random() < 0.2 ? Math.floor(random() * 4000) : 0),
