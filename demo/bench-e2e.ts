@@ -72,13 +72,13 @@ async function main(): Promise<number> {
   const votesPerSecond = votingSeconds > 0 ? votes / votingSeconds : 0;
 
   console.log(
-    `bench-e2e: votes=${votes} voting_span_s=${votingSeconds.toFixed(1)} settle_after_voting_s=${((result.certifiedAt - result.votingEndedAt) / 1000).toFixed(1)} freshness_samples=${samples.length}`,
+    `bench-e2e: votes=${votes} voting_span_s=${votingSeconds.toFixed(1)} settle_after_voting_s=${((result.certifiedAt - result.votingEndedAt) / 1000).toFixed(1)} freshness_samples=${samples.length} dead_letters=${result.deadLetters}`,
   );
   console.log(certificationLine(result.certification));
   console.log(
     `bench-e2e: voters=${voters} certified_s=${certifiedSeconds.toFixed(1)} votes_per_s=${Math.round(votesPerSecond)} freshness_p50_ms=${Math.round(quantile(samples, 0.5))} freshness_p99_ms=${Math.round(quantile(samples, 0.99))} match=${result.certification.match}`,
   );
-  return result.certification.match ? 0 : 1;
+  return result.certification.match && result.deadLetters === 0 ? 0 : 1;
 }
 
 main().then(

@@ -4,14 +4,15 @@ import { awaitRunning, submitTallyJob } from "../flink-sql/job.js";
 import { endpoints } from "../local/endpoints.js";
 import { resetElection } from "./reset.js";
 import { tallied, type ElectionSnapshot } from "./scoreboard.js";
-import { runToCompletion, scrape, startService, stopService, type RunningService } from "./services.js";
+import { ElectionOffsets } from "./offsets.js";
+import { runToCompletion, startService, stopService, type RunningService } from "./services.js";
 
 export interface ElectionRunOptions {
   readonly voters: number;
   readonly seed: number;
   /** Votes per second the voting service may cast; 0 for no limit. */
   readonly rateLimit: number;
-  /** Where the voting service serves /metrics, for telling when every voter has been handled. */
+  /** Where the voting service serves /healthz, /readyz and /metrics. */
   readonly votingPort: number;
   /** Register the whole electorate before voting opens (the demo) or let both run at once (the benchmark). */
   readonly registerFirst: boolean;
@@ -29,7 +30,12 @@ export interface ElectionRunResult {
   readonly votingEndedAt: number;
   readonly certifiedAt: number;
   readonly certification: Certification;
+  /** Voters sent to the dead-letter topic instead of voting; a sound election has none. */
+  readonly deadLetters: number;
 }
+
+/** The voting service's consumer group here; the election's backlog is read from the broker by it. */
+const VOTING_GROUP = "livetally-voting";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -71,20 +77,19 @@ export async function readSnapshot(
 }
 
 /**
- * Voting is over when registration has finished, the voting service has no voter left to read, and
- * the ledger has stopped growing.
+ * Voting is over when registration has finished and the voting service has committed every voter in
+ * the topic, which it does only once their vote is stored and produced.
  */
 async function awaitVotingDone(
   registration: RunningService,
   voting: RunningService,
-  port: number,
+  offsets: ElectionOffsets,
   db: pg.Pool,
   onSnapshot: ((s: ElectionSnapshot) => void) | undefined,
 ): Promise<void> {
   let registered = false;
   void registration.exited.then((code) => (registered = code === 0));
   let previous: ElectionSnapshot | undefined;
-  let quietTicks = 0;
   for (;;) {
     await sleep(1000);
     if (voting.process.exitCode !== null) {
@@ -95,14 +100,9 @@ async function awaitVotingDone(
         `registration exited with ${registration.process.exitCode}; see ${registration.logFile}`,
       );
     }
-    const snapshot = await readSnapshot(db, previous);
-    onSnapshot?.(snapshot);
-    const metrics = await scrape(port);
-    const lag = metrics?.get("livetally_consumer_lag");
-    const grew = previous === undefined || snapshot.ledgerVotes !== previous.ledgerVotes;
-    quietTicks = registered && lag === 0 && !grew ? quietTicks + 1 : 0;
-    previous = snapshot;
-    if (quietTicks >= 2) return;
+    previous = await readSnapshot(db, previous);
+    onSnapshot?.(previous);
+    if (registered && (await offsets.votersPending(VOTING_GROUP)) === 0) return;
   }
 }
 
@@ -117,6 +117,7 @@ export async function runElection(options: ElectionRunOptions): Promise<Election
   say(`tally job ${jobId} running`);
 
   const db = new pg.Pool({ connectionString: endpoints().databaseUrl, max: 3 });
+  const offsets = await ElectionOffsets.open();
   const seed = String(options.seed);
   try {
     const registrationStartedAt = Date.now();
@@ -138,11 +139,12 @@ export async function runElection(options: ElectionRunOptions): Promise<Election
       ELECTION_SEED: seed,
       HTTP_PORT: String(options.votingPort),
       VOTING_RATE_LIMIT: String(options.rateLimit),
+      VOTING_CONSUMER_GROUP: VOTING_GROUP,
     });
     const stopSampling = new AbortController();
     const sampling = options.whileVoting?.(db, stopSampling.signal);
     try {
-      await awaitVotingDone(registration, voting, options.votingPort, db, options.onSnapshot);
+      await awaitVotingDone(registration, voting, offsets, db, options.onSnapshot);
     } finally {
       await stopService(voting);
     }
@@ -160,8 +162,10 @@ export async function runElection(options: ElectionRunOptions): Promise<Election
     stopSampling.abort();
     await sampling;
     options.onSnapshot?.(await readSnapshot(db, undefined));
-    return { registrationStartedAt, votingStartedAt, votingEndedAt, certifiedAt, certification };
+    const deadLetters = await offsets.deadLetters();
+    return { registrationStartedAt, votingStartedAt, votingEndedAt, certifiedAt, certification, deadLetters };
   } finally {
+    await offsets.close();
     await db.end();
   }
 }

@@ -1,6 +1,7 @@
 import { certificationLine } from "../flink-sql/certification.js";
 import { EnvReader } from "../local/settings.js";
 import { stackContext, stackUp } from "../local/stack.js";
+import { topics } from "../schemas/topics.js";
 import { runElection } from "./election-run.js";
 import { renderScoreboard, statusLine, type ElectionSnapshot } from "./scoreboard.js";
 
@@ -46,9 +47,14 @@ async function main(): Promise<number> {
   say(
     `registration ${seconds(result.votingStartedAt - result.registrationStartedAt)} s, voting ${seconds(result.votingEndedAt - result.votingStartedAt)} s, settled ${seconds(result.certifiedAt - result.votingEndedAt)} s after voting closed`,
   );
+  say(
+    result.deadLetters === 0
+      ? "every voter was handled: no dead letters"
+      : `${result.deadLetters} voters went to the dead-letter topic instead of voting; see ${topics.deadLetters.name}`,
+  );
   say("the stack is still running: `make stack-status` shows it, `make stack-down` stops it");
   console.log(certificationLine(result.certification));
-  return result.certification.match ? 0 : 1;
+  return result.certification.match && result.deadLetters === 0 ? 0 : 1;
 }
 
 main().then(

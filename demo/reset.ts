@@ -7,8 +7,8 @@ import { applyMigrations, createTopics, registerSchemas } from "../producers/set
 import { allTopics } from "../schemas/topics.js";
 
 /**
- * Clears the local stack for a new election: no tally job, every topic deleted and created empty,
- * migrations applied and every table emptied, schemas registered. Returns the schema ids by subject.
+ * Clears the local stack for a new election: no tally job, every topic and consumer group deleted and
+ * the topics created empty, migrations applied and every table emptied, schemas registered. Returns the schema ids by subject.
  */
 export async function resetElection(): Promise<Record<string, number>> {
   for (const job of await tallyJobs()) {
@@ -27,6 +27,10 @@ export async function resetElection(): Promise<Record<string, number>> {
     const names = allTopics.map((t) => t.name);
     const existing = (await admin.listTopics()).filter((t) => names.includes(t));
     if (existing.length > 0) await admin.deleteTopics({ topics: existing, timeout: 30_000 });
+    // A new election starts with no committed offsets: the election's progress is read from them.
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((g) => g.groupId).filter((id) => id.startsWith("livetally-"));
+    if (ours.length > 0) await admin.deleteGroups(ours);
   } finally {
     await admin.disconnect();
   }

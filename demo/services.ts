@@ -51,25 +51,3 @@ export async function stopService(service: RunningService): Promise<number> {
   service.process.kill("SIGTERM");
   return service.exited;
 }
-
-/** The sum of each metric of a Prometheus text exposition, by name (labels summed over). */
-export function sumMetrics(text: string): Map<string, number> {
-  const sums = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    if (line.startsWith("#") || line.trim() === "") continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (!match?.[1] || match[2] === undefined) continue;
-    const value = Number(match[2]);
-    if (Number.isFinite(value)) sums.set(match[1], (sums.get(match[1]) ?? 0) + value);
-  }
-  return sums;
-}
-
-export async function scrape(port: number): Promise<Map<string, number> | undefined> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) });
-    return response.ok ? sumMetrics(await response.text()) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -57,6 +57,20 @@ export class Casting {
     this.candidatesLoadedAt = Date.now();
   }
 
+  /**
+   * Waits until the ballot has candidates. Voting that opened before registration had written them
+   * would send every voter to the dead letters as choosing an unknown candidate.
+   */
+  async awaitBallot(onWaiting: () => void, pollMs = 1_000): Promise<void> {
+    await this.loadCandidates();
+    if (this.candidates.size > 0) return;
+    onWaiting();
+    while (this.candidates.size === 0) {
+      await new Promise((r) => setTimeout(r, pollMs));
+      await this.loadCandidates();
+    }
+  }
+
   async castChunk(
     topic: string,
     partition: number,

@@ -88,7 +88,7 @@ export class VotingService {
       this.limiter,
       metrics,
     );
-    await casting.loadCandidates();
+    await casting.awaitBallot(() => log.info("waiting for the candidates to be registered"));
 
     const consumer = kafka.consumer({
       groupId: config.votingConsumerGroup,
