@@ -40,24 +40,24 @@ CREATE TABLE votes (
     'avro-confluent.url' = '${SCHEMA_REGISTRY_URL}'
 );
 
--- The register, as a changelog keyed by voter id: a re-registration replaces, never adds.
+-- The register as registration produced it, one record per voter. A registration that crashed and
+-- resumed may have produced a batch twice; the tallies keep each voter's first record, as the voters
+-- table does. Only the state is read: the Avro reader skips every other field.
 CREATE TABLE voters (
-    voter_id STRING NOT NULL,
-    address  ROW<street STRING NOT NULL, city STRING NOT NULL, state STRING NOT NULL,
-                 country STRING NOT NULL, postcode STRING NOT NULL> NOT NULL,
-    PRIMARY KEY (voter_id) NOT ENFORCED
+    voter_id   STRING NOT NULL,
+    address    ROW<state STRING NOT NULL> NOT NULL,
+    arrived_at AS PROCTIME()
 ) WITH (
-    'connector' = 'upsert-kafka',
+    'connector' = 'kafka',
     'topic' = 'voters',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
     'properties.group.id' = 'livetally-tallies',
     'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
     'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
     'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
-    'key.format' = 'raw',
-    'value.format' = 'avro-confluent',
-    'value.avro-confluent.url' = '${SCHEMA_REGISTRY_URL}',
-    'value.fields-include' = 'EXCEPT_KEY'
+    'scan.startup.mode' = 'earliest-offset',
+    'format' = 'avro-confluent',
+    'avro-confluent.url' = '${SCHEMA_REGISTRY_URL}'
 );
 
 -- The candidates on the ballot, keyed by candidate id.

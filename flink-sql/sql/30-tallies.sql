@@ -11,6 +11,18 @@ FROM (
 )
 WHERE arrival = 1;
 
+-- Each voter is registered once, in the state of their first record. Keeping the first row leaves only
+-- a flag per voter in state and an append-only stream, where a changelog of the register would keep
+-- every voter's whole row and send retractions downstream.
+CREATE TEMPORARY VIEW registered_voters AS
+SELECT voter_id, state
+FROM (
+    SELECT voter_id, address.state AS state,
+           ROW_NUMBER() OVER (PARTITION BY voter_id ORDER BY arrived_at ASC) AS arrival
+    FROM voters
+)
+WHERE arrival = 1;
+
 -- Votes per candidate, named from the candidates topic.
 CREATE TEMPORARY VIEW candidate_tally AS
 SELECT v.candidate_id, c.name AS candidate_name, c.party, v.votes
@@ -23,7 +35,7 @@ SELECT r.state,
        r.registered,
        COALESCE(v.votes, 0) AS votes,
        CAST(100.0 * COALESCE(v.votes, 0) / r.registered AS DECIMAL(6, 2)) AS turnout_pct
-FROM (SELECT address.state AS state, COUNT(*) AS registered FROM voters GROUP BY address.state) AS r
+FROM (SELECT state, COUNT(*) AS registered FROM registered_voters GROUP BY state) AS r
 LEFT JOIN (SELECT state, COUNT(*) AS votes FROM counted_votes GROUP BY state) AS v
     ON v.state = r.state;
 
