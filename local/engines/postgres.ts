@@ -149,8 +149,13 @@ export class PostgresEngine implements Engine {
         this.socketDir,
         "-c",
         "listen_addresses=127.0.0.1",
+        // A million-voter election writes about a gigabyte: buffers that hold the hot tables and WAL room
+        // for the whole run keep backends from writing pages themselves and checkpoints from starting
+        // mid-election (each one re-logging every page it touches in full).
         "-c",
-        "shared_buffers=128MB",
+        "shared_buffers=512MB",
+        "-c",
+        "max_wal_size=4GB",
         "-c",
         "max_connections=200",
         // Timestamps without a zone (as Flink's JDBC sink writes them) are UTC, as in the cluster.
