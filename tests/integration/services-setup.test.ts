@@ -187,12 +187,22 @@ describe("registration", () => {
       // A larger electorate of the same seed adds only the voters beyond the first run's.
       const larger = await registerElectorate(pool, producer, ids, { ...plan, voters: 3_500 });
       expect(larger).toMatchObject({ votersAdded: 500, votersProduced: 500 });
+      // A run that crashed after writing batches but before checkpointing them writes them again:
+      // COPY meets the registered voters, and the batch is inserted leaving them alone.
+      await pool.query("UPDATE registration_progress SET voters_published = 1000 WHERE seed = 31");
+      const resumed = await registerElectorate(pool, producer, ids, plan);
+      expect(resumed).toMatchObject({
+        votersAdded: 0,
+        votersAlreadyRegistered: 1_000,
+        votersProduced: 2_000,
+      });
     } finally {
       await producer.disconnect();
     }
     const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM voters");
     expect(Number(rows[0]?.n)).toBe(3_500);
-    expect(await recordCount(topics.voters.name)).toBe(3_500);
+    // The resumed batches are in the topic twice; consumers keep each voter's first record.
+    expect(await recordCount(topics.voters.name)).toBe(5_500);
     expect(await recordCount(topics.candidates.name)).toBe(4);
 
     const records = await readAll(topics.candidates.name);
