@@ -35,20 +35,87 @@ export function voteId(seed: number, voterId: string): string {
   return uuidFrom(ballotDigest(seed, voterId).subarray(16));
 }
 
-export function voterId(seed: number, index: number): string {
-  return uuidFrom(digest("voter-id", seed, String(index)));
+export interface VoterIdentity {
+  readonly voterId: string;
+  /** Seeds the voter's own draws (name, age, address...), so they need no second digest. */
+  readonly drawSeed: number;
 }
 
-/** A fast deterministic sequence of uniforms in [0, 1) (mulberry32) from a 32-bit seed. */
-export function uniformSequence(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
+/** One digest per registered voter: bytes 0-15 the voter id, bytes 16-19 the seed of their draws. */
+export function voterIdentity(seed: number, index: number): VoterIdentity {
+  const d = digest("voter-id", seed, String(index));
+  return { voterId: uuidFrom(d), drawSeed: d.readUInt32BE(16) };
+}
+
+export function voterId(seed: number, index: number): string {
+  return voterIdentity(seed, index).voterId;
+}
+
+/** A fast deterministic sequence of uniforms in [0, 1) (mulberry32), which can be reseeded. */
+export class UniformSequence {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  reseed(seed: number): void {
+    this.state = seed >>> 0;
+  }
+
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  }
+
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)] as T;
+  }
+}
+
+export function uniformSequence(seed: number): () => number {
+  const sequence = new UniformSequence(seed);
+  return () => sequence.next();
+}
+
+/** Items with fixed weights, for picking many times: the running totals are summed once. */
+export class WeightedTable<T> {
+  private readonly bounds: number[] = [];
+  private readonly total: number;
+
+  constructor(
+    private readonly items: readonly T[],
+    weight: (item: T) => number,
+  ) {
+    let total = 0;
+    for (const item of items) {
+      total += weight(item);
+      this.bounds.push(total);
+    }
+    if (!(total > 0)) throw new Error("WeightedTable: no item has a positive weight");
+    this.total = total;
+  }
+
+  /** The item whose share of the total covers u in [0, 1), as pickWeighted picks it. */
+  pick(u: number): T {
+    const target = u * this.total;
+    for (let i = 0; i < this.bounds.length; i++) {
+      if (target < (this.bounds[i] as number)) return this.items[i] as T;
+    }
+    // Rounding can leave the target at the total: the last positive weight wins.
+    for (let i = this.items.length - 1; i > 0; i--) {
+      if ((this.bounds[i] as number) > (this.bounds[i - 1] as number)) return this.items[i] as T;
+    }
+    return this.items[0] as T;
+  }
 }
 
 /** Picks an item by weight with u in [0, 1). */

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import { Faker, en, en_US } from "@faker-js/faker";
 import { epochDays, type Candidate, type Gender, type Voter } from "../../schemas/records.js";
-import { pickWeighted, uniformSequence, voterId } from "../election/choice.js";
-import type { ElectionDefinition } from "../election/definition.js";
+import { UniformSequence, WeightedTable, voterIdentity } from "../election/choice.js";
+import type { ElectionDefinition, RegionDefinition } from "../election/definition.js";
 
 /**
  * Names, streets, cities and postcodes are drawn with faker once per seed into pools; each voter then
@@ -39,35 +38,71 @@ interface VoterPools {
   readonly postcodes: ReadonlyMap<string, readonly string[]>;
 }
 
-const poolsBySeed = new Map<number, VoterPools>();
-
-function poolsFor(election: ElectionDefinition, seed: number): VoterPools {
-  let pools = poolsBySeed.get(seed);
-  if (pools === undefined) {
-    const faker = new Faker({ locale: [en_US, en] });
-    faker.seed(seed);
-    const draw = <T>(f: () => T): T[] => Array.from({ length: POOL_SIZE }, f);
-    pools = {
-      firstNames: {
-        female: draw(() => faker.person.firstName("female")),
-        male: draw(() => faker.person.firstName("male")),
-      },
-      lastNames: draw(() => faker.person.lastName()),
-      streets: draw(() => faker.location.street()),
-      cities: draw(() => faker.location.city()),
-      emailDomains: [...new Set(draw(() => faker.internet.email().split("@")[1] ?? "example.org"))],
-      postcodes: new Map(
-        election.regions.map((r) => [r.code, Array.from({ length: 100 }, () => postcode(faker, r.code))]),
-      ),
-    };
-    poolsBySeed.set(seed, pools);
-  }
-  return pools;
+/** What every voter of an (election, seed) is drawn from, prepared once. */
+interface Electorate {
+  readonly election: ElectionDefinition;
+  readonly pools: VoterPools;
+  /** Names as they appear in an email address, by the name. */
+  readonly emailNames: ReadonlyMap<string, string>;
+  readonly regions: WeightedTable<RegionDefinition>;
+  readonly genders: WeightedTable<{ readonly gender: Gender; readonly weight: number }>;
+  readonly ages: WeightedTable<readonly [number, number, number]>;
+  /** Days since the epoch of election day, this many years earlier, by age. */
+  readonly birthdays: readonly number[];
 }
 
-/** A per-voter generator, seeded from a digest of (seed, index). */
-function voterRandom(seed: number, index: number): () => number {
-  return uniformSequence(createHash("sha256").update(`voter\0${seed}\0${index}`).digest().readUInt32BE(0));
+const electorates = new Map<number, Electorate>();
+
+function electorateOf(election: ElectionDefinition, seed: number): Electorate {
+  let electorate = electorates.get(seed);
+  if (electorate?.election !== election) {
+    const pools = drawPools(election, seed);
+    const day = new Date(`${election.electionDay}T00:00:00Z`);
+    const oldest = Math.max(...ageBrackets.map((b) => b[1]));
+    electorate = {
+      election,
+      pools,
+      emailNames: new Map(
+        [...pools.firstNames.female, ...pools.firstNames.male, ...pools.lastNames].map((n) => [
+          n,
+          n.toLowerCase().replace(/[^a-z0-9._-]/g, ""),
+        ]),
+      ),
+      regions: new WeightedTable(election.regions, (r) => r.electorateShare),
+      genders: new WeightedTable(genders, (g) => g.weight),
+      ages: new WeightedTable(ageBrackets, (b) => b[2]),
+      birthdays: Array.from({ length: oldest + 1 }, (_, age) =>
+        epochDays(day.getUTCFullYear() - age, day.getUTCMonth() + 1, day.getUTCDate()),
+      ),
+    };
+    electorates.set(seed, electorate);
+  }
+  return electorate;
+}
+
+function drawPools(election: ElectionDefinition, seed: number): VoterPools {
+  const faker = new Faker({ locale: [en_US, en] });
+  faker.seed(seed);
+  const draw = <T>(f: () => T): T[] => Array.from({ length: POOL_SIZE }, f);
+  return {
+    firstNames: {
+      female: draw(() => faker.person.firstName("female")),
+      male: draw(() => faker.person.firstName("male")),
+    },
+    lastNames: draw(() => faker.person.lastName()),
+    streets: draw(() => faker.location.street()),
+    cities: draw(() => faker.location.city()),
+    emailDomains: [
+      ...new Set(
+        draw(() => (faker.internet.email().split("@")[1] ?? "example.org").toLowerCase()).map((d) =>
+          d.replace(/[^a-z0-9._-]/g, ""),
+        ),
+      ),
+    ],
+    postcodes: new Map(
+      election.regions.map((r) => [r.code, Array.from({ length: 100 }, () => postcode(faker, r.code))]),
+    ),
+  };
 }
 
 /** Voters [from, to) of the electorate of (election, seed); the same every time. */
@@ -77,60 +112,57 @@ export function drawVoters(
   from: number,
   to: number,
 ): VoterDraft[] {
-  const pools = poolsFor(election, seed);
-  const day = new Date(`${election.electionDay}T00:00:00Z`);
+  const electorate = electorateOf(election, seed);
+  const draws = new UniformSequence(0);
   const voters: VoterDraft[] = [];
-  for (let index = from; index < to; index++) voters.push(drawVoter(pools, election, seed, index, day));
+  for (let index = from; index < to; index++) voters.push(drawVoter(electorate, draws, seed, index));
   return voters;
 }
 
-function drawVoter(
-  pools: VoterPools,
-  election: ElectionDefinition,
-  seed: number,
-  index: number,
-  day: Date,
-): VoterDraft {
-  const random = voterRandom(seed, index);
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const digits = (n: number) => String(int(0, 10 ** n - 1)).padStart(n, "0");
-  const phone = () => `(${int(201, 989)}) ${int(200, 999)}-${digits(4)}`;
+function phone(draws: UniformSequence): string {
+  return `(${draws.int(201, 989)}) ${draws.int(200, 999)}-${String(draws.int(0, 9999)).padStart(4, "0")}`;
+}
 
-  const region = pickWeighted(election.regions, (r) => r.electorateShare, random());
-  const { gender } = pickWeighted(genders, (g) => g.weight, random());
-  const [youngest, oldest] = pickWeighted(ageBrackets, (b) => b[2], random());
-  const age = int(youngest, oldest);
-  const dayOfYear = int(0, 364);
+function drawVoter(electorate: Electorate, draws: UniformSequence, seed: number, index: number): VoterDraft {
+  const { election, pools } = electorate;
+  const { voterId, drawSeed } = voterIdentity(seed, index);
+  draws.reseed(drawSeed);
+  const region = electorate.regions.pick(draws.next());
+  const { gender } = electorate.genders.pick(draws.next());
+  const [youngest, oldest] = electorate.ages.pick(draws.next());
+  const age = draws.int(youngest, oldest);
   // Born `age` full years before election day, a few days to most of a year earlier still.
-  const dateOfBirth =
-    epochDays(day.getUTCFullYear() - age, day.getUTCMonth() + 1, day.getUTCDate()) - 1 - dayOfYear;
-  const firstName = pick(
+  const dateOfBirth = (electorate.birthdays[age] as number) - 1 - draws.int(0, 364);
+  const firstName = draws.pick(
     pools.firstNames[
-      gender === "male" ? "male" : gender === "female" ? "female" : pick(["female", "male"] as const)
+      gender === "male" ? "male" : gender === "female" ? "female" : draws.next() < 0.5 ? "female" : "male"
     ],
   );
-  const lastName = pick(pools.lastNames);
-  const portrait = int(0, 99);
+  const lastName = draws.pick(pools.lastNames);
+  const portrait = draws.int(0, 99);
+  const streetNumber = draws.int(1, 9999);
+  const street = draws.pick(pools.streets);
+  const city = draws.pick(pools.cities);
+  const postcode = draws.pick(pools.postcodes.get(region.code) ?? ["00000"]);
+  const emailNumber = draws.int(1, 99);
+  const emailDomain = draws.pick(pools.emailDomains);
   return {
-    voter_id: voterId(seed, index),
+    voter_id: voterId,
     name: `${firstName} ${lastName}`,
     date_of_birth: dateOfBirth,
     gender,
     nationality: election.nationality,
     registration_number: `${region.code}-${seed}-${String(index).padStart(9, "0")}`,
     address: {
-      street: `${int(1, 9999)} ${pick(pools.streets)}`,
-      city: pick(pools.cities),
+      street: `${streetNumber} ${street}`,
+      city,
       state: region.state,
       country: election.country,
-      postcode: pick(pools.postcodes.get(region.code) ?? ["00000"]),
+      postcode,
     },
-    email: `${firstName}.${lastName}${int(1, 99)}@${pick(pools.emailDomains)}`
-      .toLowerCase()
-      .replace(/[^a-z0-9.@_-]/g, ""),
-    phone: phone(),
-    cell: phone(),
+    email: `${electorate.emailNames.get(firstName)}.${electorate.emailNames.get(lastName)}${emailNumber}@${emailDomain}`,
+    phone: phone(draws),
+    cell: phone(draws),
     picture_url: `https://randomuser.me/api/portraits/${gender === "male" ? "men" : "women"}/${portrait}.jpg`,
     // The age on election day; the register's check is that every voter is of age.
     registered_age: age,
