@@ -1,4 +1,5 @@
-import { Partitioners, type ProducerConfig } from "kafkajs";
+import type { ProducerConfig } from "kafkajs";
+import { keyPartitioner } from "./partitioner.js";
 
 /**
  * Every service produces idempotently: a retried send after a lost acknowledgement is written once.
@@ -9,5 +10,5 @@ export const producerConfig: ProducerConfig = {
   maxInFlightRequests: 1,
   allowAutoTopicCreation: false,
   // Murmur2 as in the Java client, so a voter id lands on the same partition whoever produces it.
-  createPartitioner: Partitioners.DefaultPartitioner,
+  createPartitioner: keyPartitioner,
 };
