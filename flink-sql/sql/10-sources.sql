@@ -9,6 +9,9 @@ SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CAN
 SET 'pipeline.name' = 'livetally-tallies';
 -- Times are UTC end to end: LOCALTIMESTAMP below is written to timestamptz columns.
 SET 'table.local-time-zone' = 'UTC';
+-- Chained operators hand rows to each other without a defensive copy: the SQL operators never keep or
+-- change a row they were given, and the copies were about a third of the job's CPU time.
+SET 'pipeline.object-reuse' = 'true';
 -- Small state updates are batched for a moment before they reach the sinks.
 SET 'table.exec.mini-batch.enabled' = 'true';
 SET 'table.exec.mini-batch.allow-latency' = '200 ms';
