@@ -77,14 +77,17 @@ export interface Certification {
 }
 
 export async function certify(db: pg.Pool | pg.ClientBase): Promise<Certification> {
-  const tables: TableVerdict[] = [];
-  for (const check of tallyChecks) {
-    const { rows } = await db.query<{ missing: string; extra: string }>(
-      `SELECT (SELECT count(*) FROM ((${check.expected}) EXCEPT (${check.actual})) AS m) AS missing,
-              (SELECT count(*) FROM ((${check.actual}) EXCEPT (${check.expected})) AS e) AS extra`,
-    );
-    tables.push({ table: check.table, missing: Number(rows[0]?.missing), extra: Number(rows[0]?.extra) });
-  }
+  // Each side is computed once and compared both ways; given a pool, the tables are checked at once.
+  const tables = await Promise.all(
+    tallyChecks.map(async (check): Promise<TableVerdict> => {
+      const { rows } = await db.query<{ missing: string; extra: string }>(
+        `WITH expected AS MATERIALIZED (${check.expected}), actual AS MATERIALIZED (${check.actual})
+         SELECT (SELECT count(*) FROM (TABLE expected EXCEPT TABLE actual) AS m) AS missing,
+                (SELECT count(*) FROM (TABLE actual EXCEPT TABLE expected) AS e) AS extra`,
+      );
+      return { table: check.table, missing: Number(rows[0]?.missing), extra: Number(rows[0]?.extra) };
+    }),
+  );
   const { rows } = await db.query<{ votes: string; tallied: string }>(
     `SELECT (SELECT count(*) FROM votes) AS votes,
             (SELECT coalesce(sum(votes), 0) FROM tally_by_candidate) AS tallied`,
