@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { endpoints } from "./endpoints.js";
-import { stackSettings } from "./settings.js";
+import { EnvReader, stackSettings } from "./settings.js";
 
 describe("stack settings", () => {
   it("has defaults that stay clear of the usual ports", () => {
@@ -20,6 +20,18 @@ describe("stack settings", () => {
     ).toThrow(
       /LIVETALLY_KAFKA_PORT=99999: expected a TCP port[\s\S]*LIVETALLY_FLINK_SLOTS=0[\s\S]*LIVETALLY_FLINK_HEAP=lots/,
     );
+  });
+});
+
+describe("EnvReader", () => {
+  it("reads whole numbers, 0 included, and names anything else", () => {
+    const env = new EnvReader({ NONE: "0", SOME: "50000", HALF: "1.5", MINUS: "-2" });
+    expect([env.wholeNumber("NONE", 7), env.wholeNumber("SOME", 7), env.wholeNumber("UNSET", 7)]).toEqual([
+      0, 50_000, 7,
+    ]);
+    env.wholeNumber("HALF", 7);
+    env.wholeNumber("MINUS", 7);
+    expect(() => env.done("bench")).toThrow(/HALF=1.5: expected a whole number[\s\S]*MINUS=-2/);
   });
 });
 

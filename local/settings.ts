@@ -36,6 +36,18 @@ export class EnvReader {
     return n;
   }
 
+  /** A count that may be 0 (0 usually meaning "none"). */
+  wholeNumber(name: string, fallback: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) {
+      this.problems.push(`${name}=${raw}: expected a whole number of at least 0`);
+      return fallback;
+    }
+    return n;
+  }
+
   nonNegativeNumber(name: string, fallback: number): number {
     const raw = this.env[name];
     if (raw === undefined || raw === "") return fallback;
