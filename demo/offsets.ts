@@ -40,15 +40,22 @@ export class ElectionOffsets {
 
   /**
    * Voters the voting service has not yet handled. It commits a voter's offset only once the vote is
-   * stored and produced, so 0 means every registered voter has been through the service.
+   * stored and produced, so 0 means every registered voter has been through the service. Undefined
+   * when the broker cannot say just now (a retriable error, such as the group's coordinator still
+   * loading or moving): ask again.
    */
-  async votersPending(groupId: string): Promise<number> {
+  async votersPending(groupId: string): Promise<number | undefined> {
     const topic = topics.voters.name;
-    const [ends, groups] = await Promise.all([
-      this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    return backlog(ends, groups.find((g) => g.topic === topic)?.partitions ?? []);
+    try {
+      const [ends, groups] = await Promise.all([
+        this.admin.fetchTopicOffsets(topic),
+        this.admin.fetchOffsets({ groupId, topics: [topic] }),
+      ]);
+      return backlog(ends, groups.find((g) => g.topic === topic)?.partitions ?? []);
+    } catch (e) {
+      if ((e as { retriable?: boolean }).retriable === true) return undefined;
+      throw e;
+    }
   }
 
   /** Records in the dead-letter topic: each one a voter whose vote was not cast. */
