@@ -26,23 +26,20 @@ export class EnvReader {
   }
 
   positiveInt(name: string, fallback: number): number {
-    const raw = this.env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) {
-      this.problems.push(`${name}=${raw}: expected a whole number of at least 1`);
-      return fallback;
-    }
-    return n;
+    return this.integerFrom(name, fallback, 1);
   }
 
   /** A count that may be 0 (0 usually meaning "none"). */
   wholeNumber(name: string, fallback: number): number {
+    return this.integerFrom(name, fallback, 0);
+  }
+
+  private integerFrom(name: string, fallback: number, least: number): number {
     const raw = this.env[name];
     if (raw === undefined || raw === "") return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) {
-      this.problems.push(`${name}=${raw}: expected a whole number of at least 0`);
+    if (!Number.isInteger(n) || n < least) {
+      this.problems.push(`${name}=${raw}: expected a whole number of at least ${least}`);
       return fallback;
     }
     return n;

@@ -100,11 +100,11 @@ export class WeightedTable<T> {
       total += weight(item);
       this.bounds.push(total);
     }
-    if (!(total > 0)) throw new Error("WeightedTable: no item has a positive weight");
+    if (!(total > 0)) throw new Error("no item has a positive weight");
     this.total = total;
   }
 
-  /** The item whose share of the total covers u in [0, 1), as pickWeighted picks it. */
+  /** The item whose share of the total covers u in [0, 1). */
   pick(u: number): T {
     const target = u * this.total;
     for (let i = 0; i < this.bounds.length; i++) {
@@ -118,18 +118,9 @@ export class WeightedTable<T> {
   }
 }
 
-/** Picks an item by weight with u in [0, 1). */
+/** Picks an item by weight with u in [0, 1), for a one-off pick; WeightedTable for many. */
 export function pickWeighted<T>(items: readonly T[], weight: (item: T) => number, u: number): T {
-  const total = items.reduce((sum, item) => sum + weight(item), 0);
-  let target = u * total;
-  for (const item of items) {
-    target -= weight(item);
-    if (target < 0) return item;
-  }
-  // Rounding can leave target at 0 after the last item: the last positive weight wins.
-  const last = [...items].reverse().find((item) => weight(item) > 0);
-  if (last === undefined) throw new Error("pickWeighted: no item has a positive weight");
-  return last;
+  return new WeightedTable(items, weight).pick(u);
 }
 
 export type Choice =
