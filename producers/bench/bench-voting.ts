@@ -167,7 +167,7 @@ async function runService(main: string, expected: number): Promise<ServiceRun> {
       if (started === undefined && cast > 0) started = performance.now();
       bar.update(cast);
       if (cast >= expected) break;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
     }
     bar.done();
     const seconds = (performance.now() - (started ?? performance.now())) / 1000;

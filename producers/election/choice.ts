@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ElectionDefinition, RegionDefinition } from "./definition.js";
 
 /**
@@ -6,12 +6,13 @@ import type { ElectionDefinition, RegionDefinition } from "./definition.js";
  * machine and every replay, which is what makes a restarted voting service cast the same vote.
  */
 function digest(purpose: string, seed: number, subject: string): Buffer {
-  return createHash("sha256").update(`${purpose}\0${seed}\0${subject}`).digest();
+  // The one-shot hash: a Hash object per voter costs more than the digest itself.
+  return hash("sha256", `${purpose}\0${seed}\0${subject}`, "buffer");
 }
 
-/** Uniform numbers in [0, 1) from successive 48-bit slices of a digest. */
-function uniforms(d: Buffer, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => d.readUIntBE(i * 6, 6) / 2 ** 48);
+/** A uniform number in [0, 1) from the 48-bit slice of a digest at byte `at`. */
+function uniformAt(d: Buffer, at: number): number {
+  return d.readUIntBE(at, 6) / 2 ** 48;
 }
 
 /** A UUID (version 8: custom, hash-based) from 16 bytes of a digest. */
@@ -118,46 +119,49 @@ export class WeightedTable<T> {
   }
 }
 
-/** Picks an item by weight with u in [0, 1), for a one-off pick; WeightedTable for many. */
-export function pickWeighted<T>(items: readonly T[], weight: (item: T) => number, u: number): T {
-  return new WeightedTable(items, weight).pick(u);
-}
-
 export type Choice =
   { readonly votes: false } | { readonly votes: true; readonly candidateId: string; readonly voteId: string };
+
+/** A region's turnout and its candidates weighted by preference, built once per election. */
+interface RegionBallot {
+  readonly turnout: number;
+  readonly candidates: WeightedTable<string>;
+}
 
 /**
  * Whether and for whom a voter votes. A voter whose state the election does not list (a register drawn
  * from another definition) follows the electorate-weighted national average turnout and preferences.
  */
 export class VoterChoice {
-  private readonly byState: Map<string, RegionDefinition>;
-  private readonly national: RegionDefinition;
-  private readonly candidateIds: readonly string[];
+  private readonly byState: Map<string, RegionBallot>;
+  private readonly national: RegionBallot;
 
   constructor(
     election: ElectionDefinition,
     private readonly seed: number,
   ) {
-    this.byState = new Map(election.regions.map((r) => [r.state, r]));
-    this.candidateIds = election.candidates.map((c) => c.candidate_id);
+    const candidateIds = election.candidates.map((c) => c.candidate_id);
+    const ballot = (r: Pick<RegionDefinition, "turnout" | "preferences">): RegionBallot => ({
+      turnout: r.turnout,
+      candidates: new WeightedTable(candidateIds, (id) => r.preferences[id] ?? 0),
+    });
+    this.byState = new Map(election.regions.map((r) => [r.state, ballot(r)]));
     const preferences: Record<string, number> = {};
     let turnout = 0;
     for (const r of election.regions) {
       turnout += r.turnout * r.electorateShare;
-      for (const id of this.candidateIds) {
+      for (const id of candidateIds) {
         preferences[id] = (preferences[id] ?? 0) + (r.preferences[id] ?? 0) * r.electorateShare;
       }
     }
-    this.national = { state: "", code: "XX", electorateShare: 1, turnout, preferences };
+    this.national = ballot({ turnout, preferences });
   }
 
   choose(voterId: string, state: string): Choice {
     const region = this.byState.get(state) ?? this.national;
     const d = ballotDigest(this.seed, voterId);
-    const [turnoutDraw = 0, candidateDraw = 0] = uniforms(d, 2);
-    if (turnoutDraw >= region.turnout) return { votes: false };
-    const candidateId = pickWeighted(this.candidateIds, (id) => region.preferences[id] ?? 0, candidateDraw);
+    if (uniformAt(d, 0) >= region.turnout) return { votes: false };
+    const candidateId = region.candidates.pick(uniformAt(d, 6));
     return { votes: true, candidateId, voteId: uuidFrom(d.subarray(16)) };
   }
 }

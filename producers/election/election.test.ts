@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VoterChoice, pickWeighted, voteId, voterId } from "./choice.js";
+import { VoterChoice, WeightedTable, voteId, voterId } from "./choice.js";
 import { defaultElection } from "./default-election.js";
 import { electionProblems, validateElection, type ElectionDefinition } from "./definition.js";
 
@@ -69,10 +69,10 @@ describe("deterministic choice", () => {
 
   it("picks by weight and never a zero weight", () => {
     const items = ["a", "b", "c"];
-    const w = (x: string): number => ({ a: 1, b: 0, c: 3 })[x] ?? 0;
-    expect(pickWeighted(items, w, 0)).toBe("a");
-    expect(pickWeighted(items, w, 0.24)).toBe("a");
-    expect(pickWeighted(items, w, 0.26)).toBe("c");
-    expect(pickWeighted(items, w, 0.999999999)).toBe("c");
+    const table = new WeightedTable(items, (x) => ({ a: 1, b: 0, c: 3 })[x] ?? 0);
+    expect(table.pick(0)).toBe("a");
+    expect(table.pick(0.24)).toBe("a");
+    expect(table.pick(0.26)).toBe("c");
+    expect(table.pick(0.999999999)).toBe("c");
   });
 });
