@@ -166,7 +166,8 @@ describe("the Flink SQL tally job", () => {
     const castFrom = Math.floor(Date.now() / 60_000) * 60_000 - 300_000;
     const election = knownElection(4000, 13, castFrom);
     await publishRegister(active, election);
-    const firstJob = await submitTallyJob();
+    // Checkpoints every 2 s, so that several fall within the votes' arrival.
+    const firstJob = await submitTallyJob({ checkpointInterval: "2s" });
     jobId = firstJob;
     await awaitRunning(firstJob);
 
@@ -198,7 +199,7 @@ describe("the Flink SQL tally job", () => {
     await cancelJob(firstJob);
     // Only the newest checkpoint is retained on cancellation; earlier ones are already gone.
     checkpoint = await latestCheckpoint(firstJob);
-    jobId = await submitTallyJob({ restoreFrom: checkpoint });
+    jobId = await submitTallyJob({ restoreFrom: checkpoint, checkpointInterval: "2s" });
     await awaitRunning(jobId);
     const sentAtRestart = sent;
     restarted = true;
