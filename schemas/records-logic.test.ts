@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ageBandAt, avroTypes, epochDays, isoDate } from "./records.js";
-import { frame, unframe } from "./wire.js";
+import { frame, frameRecord, unframe } from "./wire.js";
 
 describe("age bands", () => {
   const castAt = Date.UTC(2026, 10, 3, 12);
@@ -41,6 +41,24 @@ describe("wire format", () => {
     if (!parts.ok) return;
     expect(parts.schemaId).toBe(4242);
     expect(avroTypes.vote.fromBuffer(parts.body)).toEqual(vote);
+  });
+
+  it("encodes a record straight into its frame, small or larger than the first guess", () => {
+    const candidate = {
+      candidate_id: "c1",
+      name: "Ada Byron",
+      party: "Analytical Party",
+      biography: "b".repeat(2_000),
+      platform: "Engines for everyone",
+      photo_url: "https://example.org/ada.jpg",
+      registered_at: 1_700_000_000_000,
+    };
+    for (const c of [candidate, { ...candidate, biography: "short" }]) {
+      const framed = frameRecord(7, avroTypes.candidate, c);
+      expect(framed.equals(frame(7, avroTypes.candidate.toBuffer(c)))).toBe(true);
+      const parts = unframe(framed);
+      expect(parts.ok && avroTypes.candidate.fromBuffer(parts.body)).toEqual(c);
+    }
   });
 
   it("says garbage is not framed", () => {

@@ -5,7 +5,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { avroTypes, isoDate, type Candidate, type Voter } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
-import { frame } from "../../schemas/wire.js";
+import { frameRecord } from "../../schemas/wire.js";
 import type { ElectionDefinition } from "../election/definition.js";
 import { candidatesOf, drawVoters } from "./electorate.js";
 
@@ -58,7 +58,7 @@ export async function registerElectorate(
       acks: -1,
       messages: candidates.map((c) => ({
         key: c.candidate_id,
-        value: frame(ids.candidate, avroTypes.candidate.toBuffer(c)),
+        value: frameRecord(ids.candidate, avroTypes.candidate, c),
       })),
     });
     published = 0;
@@ -82,7 +82,7 @@ export async function registerElectorate(
       acks: -1,
       messages: batch.voters.map((v) => ({
         key: v.voter_id,
-        value: frame(ids.voter, avroTypes.voter.toBuffer(v)),
+        value: frameRecord(ids.voter, avroTypes.voter, v),
       })),
     });
     votersProduced += batch.voters.length;

@@ -26,9 +26,22 @@ export async function insertVotes(db: pg.Pool | pg.ClientBase, votes: readonly V
     column((v) => v.state),
     column((v) => v.gender),
     column((v) => v.age_band),
-    column((v) => new Date(v.cast_at).toISOString()),
+    castTimes(votes),
   ]);
   return new Set(rows.map((r) => r.voter_id));
+}
+
+/** The votes' cast times as text; a chunk's votes share one, so it is formatted once. */
+function castTimes(votes: readonly Vote[]): string[] {
+  let at = Number.NaN;
+  let text = "";
+  return votes.map((v) => {
+    if (v.cast_at !== at) {
+      at = v.cast_at;
+      text = new Date(at).toISOString();
+    }
+    return text;
+  });
 }
 
 /** The stored votes of these voters (those that have one), to re-emit on redelivery. */

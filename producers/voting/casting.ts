@@ -2,7 +2,7 @@ import type { KafkaMessage, Message, Producer } from "kafkajs";
 import type pg from "pg";
 import { ageBandAt, avroTypes, type DeadLetter, type Vote } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
-import { frame } from "../../schemas/wire.js";
+import { frameRecord } from "../../schemas/wire.js";
 import type { VoterChoice } from "../election/choice.js";
 import type { Metrics } from "../runtime/metrics.js";
 import { insertVotes, registeredCandidates, storedVotes } from "./ballot-box.js";
@@ -184,7 +184,7 @@ export class Casting {
         detail: r.detail,
         failed_at: failedAt,
       };
-      return { key: r.message.key, value: frame(this.ids.deadLetter, avroTypes.deadLetter.toBuffer(letter)) };
+      return { key: r.message.key, value: frameRecord(this.ids.deadLetter, avroTypes.deadLetter, letter) };
     });
     // kafkajs groups a send's messages per partition in time quadratic in their number (it copies the
     // partition's array for each message), and one chunk's votes share a partition: slices keep that
@@ -197,7 +197,7 @@ export class Casting {
           topic: topics.votes.name,
           messages: slice.map((v) => ({
             key: v.voter_id,
-            value: frame(this.ids.vote, avroTypes.vote.toBuffer(v)),
+            value: frameRecord(this.ids.vote, avroTypes.vote, v),
           })),
         });
       }
