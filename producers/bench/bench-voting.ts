@@ -82,23 +82,32 @@ async function voteRows(): Promise<Vote[]> {
   return votes;
 }
 
-/** Rows per second of the service's insert statement alone, in its batch size and concurrency. */
-async function ceiling(votes: readonly Vote[]): Promise<number> {
+/** Passes of the ceiling: the first runs on a cold cache and a cold JIT and is the slowest. */
+const CEILING_PASSES = 3;
+
+/**
+ * Rows per second of the service's insert statement alone, in its batch size and concurrency, per
+ * pass; the best pass is the ceiling.
+ */
+async function ceiling(votes: readonly Vote[]): Promise<number[]> {
+  const passes: number[] = [];
+  for (let pass = 0; pass < CEILING_PASSES; pass++) {
+    await pool.query("TRUNCATE votes");
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < votes.length) {
+          const chunk = votes.slice(next, next + CHUNK);
+          next += CHUNK;
+          await insertVotes(pool, chunk);
+        }
+      }),
+    );
+    passes.push(votes.length / ((performance.now() - started) / 1000));
+  }
   await pool.query("TRUNCATE votes");
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < votes.length) {
-        const chunk = votes.slice(next, next + CHUNK);
-        next += CHUNK;
-        await insertVotes(pool, chunk);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  await pool.query("TRUNCATE votes");
-  return votes.length / seconds;
+  return passes;
 }
 
 interface ServiceRun {
@@ -188,8 +197,11 @@ async function main(): Promise<void> {
   await register();
   const votes = await voteRows();
   console.error(`bench-voting: ${votes.length} of ${VOTERS} voters vote; measuring the insert ceiling`);
-  const ceilingRate = await ceiling(votes);
-  console.error(`bench-voting: ceiling ${Math.round(ceilingRate)} rows/s; running the voting service`);
+  const passes = await ceiling(votes);
+  const ceilingRate = Math.max(...passes);
+  console.error(
+    `bench-voting: ceiling passes ${passes.map((p) => Math.round(p)).join(", ")} rows/s; running the voting service`,
+  );
   const run = await runService(service, votes.length);
   const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM votes");
   if (Number(rows[0]?.n) !== votes.length)
@@ -200,7 +212,7 @@ async function main(): Promise<void> {
   console.log(`votes cast:           ${votes.length} in ${run.seconds.toFixed(1)}s`);
   console.log(`voting service:       ${Math.round(run.votesPerSecond)} votes/s (target >= 10000)`);
   console.log(
-    `insert ceiling:       ${Math.round(ceilingRate)} rows/s (same statement, batch ${CHUNK}, ${CONCURRENCY} connections, no Kafka)`,
+    `insert ceiling:       ${Math.round(ceilingRate)} rows/s (best of ${CEILING_PASSES} passes; same statement, batch ${CHUNK}, ${CONCURRENCY} connections, no Kafka)`,
   );
   console.log(`ratio:                ${ratio.toFixed(2)} (target >= 0.50)`);
   console.log(`peak rss:             ${run.peakRssMiB.toFixed(0)} MiB (target <= 256)`);
