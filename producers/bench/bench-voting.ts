@@ -3,7 +3,7 @@ import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../versions.js";
 import { ageBandAt, type Vote } from "../../schemas/records.js";
-import { topics, valueSubject } from "../../schemas/topics.js";
+import { valueSubject } from "../../schemas/topics.js";
 import { VoterChoice, voteId } from "../election/choice.js";
 import { defaultElection } from "../election/default-election.js";
 import { registerElectorate } from "../registration/register.js";
@@ -12,7 +12,8 @@ import { openConnections } from "../runtime/connections.js";
 import { createLogger } from "../runtime/log.js";
 import { producerConfig } from "../runtime/producer.js";
 import { ProgressBar } from "../runtime/progress-bar.js";
-import { applyMigrations, recreateTopics, registerSchemas, topicSchemas } from "../setup/setup.js";
+import { topicSchemas } from "../setup/setup.js";
+import { resetElection } from "../../demo/reset.js";
 import { insertVotes } from "../voting/ballot-box.js";
 
 /**
@@ -20,8 +21,8 @@ import { insertVotes } from "../voting/ballot-box.js";
  * 200,000), against the ceiling of the same vote rows inserted by the same statement into the same
  * table, in the same batches and with the same concurrency, with no Kafka in the loop.
  *
- * It empties the local election first (votes, voters, candidates and their topics): run it on a
- * development stack, never against a real election.
+ * It resets the local election first (the tally job, every topic and table): run it on a development
+ * stack, never against a real election.
  */
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 200_000);
 const SEED = 2026;
@@ -31,13 +32,6 @@ const CONCURRENCY = 3;
 const config = { ...serviceConfig(), electionSeed: SEED };
 const log = createLogger("bench-voting", "warn");
 const { pool, kafka, registry } = openConnections("livetally-bench", config, log, CONCURRENCY + 1);
-
-async function reset(): Promise<void> {
-  await applyMigrations(pool);
-  await registerSchemas(registry);
-  await pool.query("TRUNCATE votes, voters, candidates, registration_progress");
-  await recreateTopics(kafka, [topics.voters, topics.candidates, topics.votes, topics.deadLetters]);
-}
 
 async function register(): Promise<void> {
   const producer = kafka.producer(producerConfig);
@@ -193,7 +187,8 @@ async function main(): Promise<void> {
   console.error("bench-voting: compiling the voting service");
   const service = compileService();
   console.error(`bench-voting: resetting the local election and registering ${VOTERS} voters`);
-  await reset();
+  // Also cancels a tally job a demo left running, which would tally these votes on the same cores.
+  await resetElection();
   await register();
   const votes = await voteRows();
   console.error(`bench-voting: ${votes.length} of ${VOTERS} voters vote; measuring the insert ceiling`);
