@@ -67,13 +67,17 @@ SELECT FLOOR(cast_at TO MINUTE), COUNT(*), LOCALTIMESTAMP
 FROM counted_votes
 GROUP BY FLOOR(cast_at TO MINUTE);
 
--- The leader in each state: the candidate with the most votes there (ties go to the lower id).
+-- The leader in each state: the candidate with the most votes there (ties go to the lower id). The
+-- candidates' names are joined before the ranking, so the ranking is the last step and its key, the
+-- state, is the sink's key: the sink then takes each state's leader in order and needs no upsert
+-- materializer, which kept every leader row it had seen (LOCALTIMESTAMP makes each retraction differ
+-- from the row it retracts, so none ever matched) and rescanned them on every change.
 INSERT INTO leader_by_state_sink
-SELECT l.state, l.candidate_id, c.name, c.party, l.votes, LOCALTIMESTAMP
+SELECT state, candidate_id, name, party, votes, LOCALTIMESTAMP
 FROM (
-    SELECT state, candidate_id, votes,
-           ROW_NUMBER() OVER (PARTITION BY state ORDER BY votes DESC, candidate_id ASC) AS place
-    FROM (SELECT state, candidate_id, COUNT(*) AS votes FROM counted_votes GROUP BY state, candidate_id)
-) AS l
-JOIN candidates AS c ON c.candidate_id = l.candidate_id
-WHERE l.place = 1;
+    SELECT s.state, s.candidate_id, c.name, c.party, s.votes,
+           ROW_NUMBER() OVER (PARTITION BY s.state ORDER BY s.votes DESC, s.candidate_id ASC) AS place
+    FROM (SELECT state, candidate_id, COUNT(*) AS votes FROM counted_votes GROUP BY state, candidate_id) AS s
+    JOIN candidates AS c ON c.candidate_id = s.candidate_id
+)
+WHERE place = 1;
