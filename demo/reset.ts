@@ -8,7 +8,8 @@ import { allTopics } from "../schemas/topics.js";
 
 /**
  * Clears the local stack for a new election: no tally job, every topic and consumer group deleted and
- * the topics created empty, migrations applied and every table emptied, schemas registered. Returns the schema ids by subject.
+ * the topics created empty, migrations applied and every table emptied, schemas registered. Returns
+ * the schema ids by subject.
  */
 export async function resetElection(): Promise<Record<string, number>> {
   for (const job of await tallyJobs()) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ageBandAt, avroTypes, epochDays, isoDate } from "./records.js";
+import { ageBandAt, avroTypes, epochDays, isoDate, IsoTimestamps } from "./records.js";
 import { frame, frameRecord, unframe } from "./wire.js";
 
 describe("age bands", () => {
@@ -15,6 +15,15 @@ describe("age bands", () => {
     [epochDays(1930, 2, 28), "65+"],
   ])("born %i is %s", (dob, band) => {
     expect(ageBandAt(dob, castAt)).toBe(band);
+  });
+
+  it("formats timestamps as ISO text, a repeated one from the last formatting", () => {
+    const times = new IsoTimestamps();
+    expect([0, 0, 1_700_000_000_123].map((t) => times.of(t))).toEqual([
+      "1970-01-01T00:00:00.000Z",
+      "1970-01-01T00:00:00.000Z",
+      "2023-11-14T22:13:20.123Z",
+    ]);
   });
 
   it("converts dates both ways", () => {

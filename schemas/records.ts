@@ -61,6 +61,23 @@ export function epochDays(year: number, month: number, day: number): number {
   return Math.round(Date.UTC(year, month - 1, day) / DAY_MS);
 }
 
+/**
+ * Epoch milliseconds as ISO timestamp text, formatted once for each run of equal times: the rows of a
+ * batch share one registration or casting time.
+ */
+export class IsoTimestamps {
+  private at = Number.NaN;
+  private text = "";
+
+  of(millis: number): string {
+    if (millis !== this.at) {
+      this.at = millis;
+      this.text = new Date(millis).toISOString();
+    }
+    return this.text;
+  }
+}
+
 /** An Avro date (days since the epoch) as PostgreSQL's ISO date text. */
 export function isoDate(days: number): string {
   return new Date(days * DAY_MS).toISOString().slice(0, 10);

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { resetElection } from "../../demo/reset.js";
 import { repoRoot } from "../../versions.js";
 import { ageBandAt, type Vote } from "../../schemas/records.js";
 import { valueSubject } from "../../schemas/topics.js";
@@ -13,7 +14,6 @@ import { createLogger } from "../runtime/log.js";
 import { producerConfig } from "../runtime/producer.js";
 import { ProgressBar } from "../runtime/progress-bar.js";
 import { topicSchemas } from "../setup/setup.js";
-import { resetElection } from "../../demo/reset.js";
 import { insertVotes } from "../voting/ballot-box.js";
 
 /**

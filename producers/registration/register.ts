@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { Producer } from "kafkajs";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { avroTypes, isoDate, type Candidate, type Voter } from "../../schemas/records.js";
+import { avroTypes, isoDate, IsoTimestamps, type Candidate, type Voter } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
 import { frameRecord } from "../../schemas/wire.js";
 import type { ElectionDefinition } from "../election/definition.js";
@@ -184,25 +184,20 @@ const UNIQUE_VIOLATION = "23505";
 /** COPY's text format: a line per voter, columns separated by tabs, with \\, tab and line breaks escaped. */
 export function copyRows(voters: readonly Voter[]): string {
   let rows = "";
-  let registeredAt = Number.NaN;
-  let registeredAtText = "";
+  const registeredAt = new IsoTimestamps();
   for (const v of voters) {
-    // A batch shares one registration time, and the electorate a few thousand birthdays.
-    if (v.registered_at !== registeredAt) {
-      registeredAt = v.registered_at;
-      registeredAtText = new Date(registeredAt).toISOString();
-    }
     const a = v.address;
     rows +=
       `${copyText(v.voter_id)}\t${copyText(v.name)}\t${birthday(v.date_of_birth)}\t${copyText(v.gender)}\t` +
       `${copyText(v.nationality)}\t${copyText(v.registration_number)}\t${copyText(a.street)}\t` +
       `${copyText(a.city)}\t${copyText(a.state)}\t${copyText(a.country)}\t${copyText(a.postcode)}\t` +
       `${copyText(v.email)}\t${copyText(v.phone)}\t${copyText(v.cell)}\t${copyText(v.picture_url)}\t` +
-      `${v.registered_age}\t${registeredAtText}\n`;
+      `${v.registered_age}\t${registeredAt.of(v.registered_at)}\n`;
   }
   return rows;
 }
 
+/** The electorate has a few thousand birthdays: each is formatted once. */
 const birthdays = new Map<number, string>();
 
 function birthday(days: number): string {

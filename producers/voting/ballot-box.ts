@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Vote } from "../../schemas/records.js";
+import { IsoTimestamps, type Vote } from "../../schemas/records.js";
 
 /**
  * The votes table as the voting service uses it. The primary key on voter_id is the guard against a
@@ -18,6 +18,7 @@ RETURNING voter_id`;
 export async function insertVotes(db: pg.Pool | pg.ClientBase, votes: readonly Vote[]): Promise<Set<string>> {
   if (votes.length === 0) return new Set();
   const column = <T>(f: (v: Vote) => T): T[] => votes.map(f);
+  const castTimes = new IsoTimestamps();
   const { rows } = await db.query<{ voter_id: string }>(CAST_VOTES_SQL, [
     column((v) => v.voter_id),
     column((v) => v.vote_id),
@@ -26,22 +27,9 @@ export async function insertVotes(db: pg.Pool | pg.ClientBase, votes: readonly V
     column((v) => v.state),
     column((v) => v.gender),
     column((v) => v.age_band),
-    castTimes(votes),
+    column((v) => castTimes.of(v.cast_at)),
   ]);
   return new Set(rows.map((r) => r.voter_id));
-}
-
-/** The votes' cast times as text; a chunk's votes share one, so it is formatted once. */
-function castTimes(votes: readonly Vote[]): string[] {
-  let at = Number.NaN;
-  let text = "";
-  return votes.map((v) => {
-    if (v.cast_at !== at) {
-      at = v.cast_at;
-      text = new Date(at).toISOString();
-    }
-    return text;
-  });
 }
 
 /** The stored votes of these voters (those that have one), to re-emit on redelivery. */
