@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel, type Admin } from "kafkajs";
 import pg from "pg";
 import { cancelJob, tallyJobs } from "../flink-sql/job.js";
 import { endpoints } from "../local/endpoints.js";
@@ -25,13 +25,12 @@ export async function resetElection(): Promise<Record<string, number>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    // A new election starts with no committed offsets: the election's progress is read from them.
+    // The groups go first, so a reset refused because a service still consumes leaves the topics be.
+    await deleteElectionGroups(admin);
     const names = allTopics.map((t) => t.name);
     const existing = (await admin.listTopics()).filter((t) => names.includes(t));
     if (existing.length > 0) await admin.deleteTopics({ topics: existing, timeout: 30_000 });
-    // A new election starts with no committed offsets: the election's progress is read from them.
-    const { groups } = await admin.listGroups();
-    const ours = groups.map((g) => g.groupId).filter((id) => id.startsWith("livetally-"));
-    if (ours.length > 0) await admin.deleteGroups(ours);
   } finally {
     await admin.disconnect();
   }
@@ -57,4 +56,22 @@ export async function resetElection(): Promise<Record<string, number>> {
     await db.end();
   }
   return registerSchemas(new SchemaRegistryClient(ep.registryUrl));
+}
+
+/** The broker refuses to delete a group with members: some service is still consuming for it. */
+async function deleteElectionGroups(admin: Admin): Promise<void> {
+  const { groups } = await admin.listGroups();
+  const ours = groups.map((g) => g.groupId).filter((id) => id.startsWith("livetally-"));
+  if (ours.length === 0) return;
+  try {
+    await admin.deleteGroups(ours);
+  } catch (e) {
+    const refused = (e as { groups?: readonly { groupId: string; error?: Error }[] }).groups;
+    if (refused === undefined || refused.length === 0) throw e;
+    const why = refused.map((g) => `${g.groupId}: ${g.error?.message ?? "refused"}`).join("; ");
+    throw new Error(
+      `cannot reset the election while a service still consumes it (${why}); stop the voting ` +
+        "service or demo still running against this stack and try again",
+    );
+  }
 }
