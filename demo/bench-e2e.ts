@@ -15,13 +15,12 @@ async function main(): Promise<number> {
   const voters = env.positiveInt("BENCH_VOTERS", 1_000_000);
   const seed = env.positiveInt("ELECTION_SEED", 2026);
   const votingPort = env.port("DEMO_VOTING_HTTP_PORT", 29464);
-  const warmupVoters = env.wholeNumber("BENCH_WARMUP_VOTERS", 200_000);
+  const warmupVoters = env.wholeNumber("BENCH_WARMUP_VOTERS", 50_000);
   env.done("bench-e2e");
 
-  // A freshly started stack runs its first election on cold JVMs, still compiling Flink's runtime and
-  // connectors. A smaller election first, timed but not counted, measures the platform rather than the
-  // JIT (BENCH_WARMUP_VOTERS=0: none). 50,000 voters were too few: C2 then took 28 CPU-seconds of a
-  // fresh stack's counted election; after 200,000 it takes 15, as in every later election.
+  // A freshly started stack runs its first election on cold JVMs: Flink's generated code and the
+  // Kafka paths are still being compiled, and the tallies lag by seconds. A small election first,
+  // timed but not counted, measures the platform rather than the JIT (BENCH_WARMUP_VOTERS=0: none).
   if (warmupVoters > 0) {
     const warmup = await runElection({
       voters: warmupVoters,
