@@ -17,6 +17,13 @@ describe("age bands", () => {
     expect(ageBandAt(dob, castAt)).toBe(band);
   });
 
+  it("converts dates both ways", () => {
+    expect(isoDate(epochDays(1990, 2, 28))).toBe("1990-02-28");
+    expect(epochDays(1970, 1, 1)).toBe(0);
+  });
+});
+
+describe("timestamps", () => {
   it("formats timestamps as ISO text, a repeated one from the last formatting", () => {
     const times = new IsoTimestamps();
     expect([0, 0, 1_700_000_000_123].map((t) => times.of(t))).toEqual([
@@ -24,11 +31,6 @@ describe("age bands", () => {
       "1970-01-01T00:00:00.000Z",
       "2023-11-14T22:13:20.123Z",
     ]);
-  });
-
-  it("converts dates both ways", () => {
-    expect(isoDate(epochDays(1990, 2, 28))).toBe("1990-02-28");
-    expect(epochDays(1970, 1, 1)).toBe(0);
   });
 });
 

@@ -10,10 +10,14 @@ const HEADER = 5;
 
 export function frame(schemaId: number, body: Buffer): Buffer {
   const out = Buffer.allocUnsafe(HEADER + body.length);
-  out.writeUInt8(MAGIC, 0);
-  out.writeInt32BE(schemaId, 1);
+  writeHeader(out, schemaId);
   body.copy(out, HEADER);
   return out;
+}
+
+function writeHeader(out: Buffer, schemaId: number): void {
+  out.writeUInt8(MAGIC, 0);
+  out.writeInt32BE(schemaId, 1);
 }
 
 /** Room for most records; a larger one is encoded again into a buffer of its exact size. */
@@ -30,8 +34,7 @@ export function frameRecord<T>(schemaId: number, type: avro.Type, value: T): Buf
     out = Buffer.allocUnsafe(FRAME_HINT - end);
     end = type.encode(value, out, HEADER);
   }
-  out.writeUInt8(MAGIC, 0);
-  out.writeInt32BE(schemaId, 1);
+  writeHeader(out, schemaId);
   return out.subarray(0, end);
 }
 
