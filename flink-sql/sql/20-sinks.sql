@@ -16,7 +16,7 @@ CREATE TABLE tally_by_candidate_sink (
     'username' = '${JDBC_USER}',
     'password' = '${JDBC_PASSWORD}',
     'table-name' = 'tally_by_candidate',
-    'sink.buffer-flush.interval' = '200ms',
+    'sink.buffer-flush.interval' = '100ms',
     'sink.buffer-flush.max-rows' = '1000',
     'sink.max-retries' = '5'
 );
@@ -33,7 +33,7 @@ CREATE TABLE tally_by_party_sink (
     'username' = '${JDBC_USER}',
     'password' = '${JDBC_PASSWORD}',
     'table-name' = 'tally_by_party',
-    'sink.buffer-flush.interval' = '200ms',
+    'sink.buffer-flush.interval' = '100ms',
     'sink.buffer-flush.max-rows' = '1000',
     'sink.max-retries' = '5'
 );
@@ -52,7 +52,7 @@ CREATE TABLE turnout_by_state_sink (
     'username' = '${JDBC_USER}',
     'password' = '${JDBC_PASSWORD}',
     'table-name' = 'turnout_by_state',
-    'sink.buffer-flush.interval' = '200ms',
+    'sink.buffer-flush.interval' = '100ms',
     'sink.buffer-flush.max-rows' = '1000',
     'sink.max-retries' = '5'
 );
@@ -69,7 +69,7 @@ CREATE TABLE tally_by_gender_sink (
     'username' = '${JDBC_USER}',
     'password' = '${JDBC_PASSWORD}',
     'table-name' = 'tally_by_gender',
-    'sink.buffer-flush.interval' = '200ms',
+    'sink.buffer-flush.interval' = '100ms',
     'sink.buffer-flush.max-rows' = '1000',
     'sink.max-retries' = '5'
 );
@@ -86,7 +86,7 @@ CREATE TABLE tally_by_age_band_sink (
     'username' = '${JDBC_USER}',
     'password' = '${JDBC_PASSWORD}',
     'table-name' = 'tally_by_age_band',
-    'sink.buffer-flush.interval' = '200ms',
+    'sink.buffer-flush.interval' = '100ms',
     'sink.buffer-flush.max-rows' = '1000',
     'sink.max-retries' = '5'
 );
@@ -103,7 +103,7 @@ CREATE TABLE votes_per_minute_sink (
     'username' = '${JDBC_USER}',
     'password' = '${JDBC_PASSWORD}',
     'table-name' = 'votes_per_minute',
-    'sink.buffer-flush.interval' = '200ms',
+    'sink.buffer-flush.interval' = '100ms',
     'sink.buffer-flush.max-rows' = '1000',
     'sink.max-retries' = '5'
 );
@@ -123,7 +123,7 @@ CREATE TABLE leader_by_state_sink (
     'username' = '${JDBC_USER}',
     'password' = '${JDBC_PASSWORD}',
     'table-name' = 'leader_by_state',
-    'sink.buffer-flush.interval' = '200ms',
+    'sink.buffer-flush.interval' = '100ms',
     'sink.buffer-flush.max-rows' = '1000',
     'sink.max-retries' = '5'
 );
