@@ -15,7 +15,7 @@ SET 'pipeline.object-reuse' = 'true';
 -- Small state updates are batched for a moment before they reach the sinks. A tenth of a second, as
 -- the sinks' flush interval (20-sinks.sql): both waits add to every tally's delay behind its votes.
 -- At 200 ms each, make bench-e2e on a fresh stack saw freshness p50 of about 500 ms and p99 up to
--- 1.88 s against the 2 s target; at 100 ms, about 390 ms and 1.04-1.35 s.
+-- 1.88 s against the 2 s target; at 100 ms, about 390 ms and 1.02-1.35 s (seven runs).
 SET 'table.exec.mini-batch.enabled' = 'true';
 SET 'table.exec.mini-batch.allow-latency' = '100 ms';
 SET 'table.exec.mini-batch.size' = '5000';
