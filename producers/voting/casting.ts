@@ -9,7 +9,7 @@ import { insertVotes, registeredCandidates, storedVotes } from "./ballot-box.js"
 import type { DeadLetterReason, VoterDecoder } from "./decoder.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
-/** Votes per produce request; see produce(). */
+/** Votes per produce request; see sendVotes(). */
 const SEND_SLICE = 1000;
 
 export interface CastingSchemaIds {
@@ -186,25 +186,12 @@ export class Casting {
       };
       return { key: r.message.key, value: frameRecord(this.ids.deadLetter, avroTypes.deadLetter, letter) };
     });
-    // kafkajs groups a send's messages per partition in time quadratic in their number (it copies the
-    // partition's array for each message), and one chunk's votes share a partition: slices keep that
-    // cost, and the garbage it makes, small.
-    for (let i = 0; i === 0 || i < votes.length; i += SEND_SLICE) {
-      const topicMessages: { topic: string; messages: Message[] }[] = [];
-      const slice = votes.slice(i, i + SEND_SLICE);
-      if (slice.length > 0) {
-        topicMessages.push({
-          topic: topics.votes.name,
-          messages: slice.map((v) => ({
-            key: v.voter_id,
-            value: frameRecord(this.ids.vote, avroTypes.vote, v),
-          })),
-        });
-      }
-      if (i === 0 && deadLetters.length > 0)
-        topicMessages.push({ topic: topics.deadLetters.name, messages: deadLetters });
-      if (topicMessages.length > 0) await producer.sendBatch({ acks: -1, topicMessages });
-    }
+    await sendVotes(
+      producer,
+      topics.votes.name,
+      votes.map((v) => ({ key: v.voter_id, value: frameRecord(this.ids.vote, avroTypes.vote, v) })),
+      deadLetters,
+    );
   }
 
   /** A candidate's party; a candidate missing from the register is looked up again at most every 5 s. */
@@ -213,5 +200,28 @@ export class Casting {
     if (party !== undefined || Date.now() - this.candidatesLoadedAt < 5_000) return party;
     await this.loadCandidates();
     return this.candidates.get(candidateId);
+  }
+}
+
+/**
+ * Produces vote messages to a topic, the dead letters with the first request.
+ *
+ * kafkajs groups a send's messages per partition in time quadratic in their number (it copies the
+ * partition's array for each message), and one chunk's votes share a partition: slices keep that cost,
+ * and the garbage it makes, small.
+ */
+export async function sendVotes(
+  producer: Producer,
+  topic: string,
+  votes: readonly Message[],
+  deadLetters: readonly Message[] = [],
+): Promise<void> {
+  for (let i = 0; i === 0 || i < votes.length; i += SEND_SLICE) {
+    const topicMessages: { topic: string; messages: Message[] }[] = [];
+    const slice = votes.slice(i, i + SEND_SLICE);
+    if (slice.length > 0) topicMessages.push({ topic, messages: slice });
+    if (i === 0 && deadLetters.length > 0)
+      topicMessages.push({ topic: topics.deadLetters.name, messages: [...deadLetters] });
+    if (topicMessages.length > 0) await producer.sendBatch({ acks: -1, topicMessages });
   }
 }

@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
+import type { Consumer, ConsumerConfig, EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import { deadLetterSchema, voteSchema, voterSchema } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
 import { VoterChoice } from "../election/choice.js";
@@ -14,7 +14,25 @@ import { deadLetterReasons, VoterDecoder } from "./decoder.js";
 import { PartitionLanes } from "./lanes.js";
 import { RateLimiter } from "./rate-limiter.js";
 
-const PRODUCERS = 3;
+/** An idempotent kafkajs producer has one request in flight: several let partitions produce at once. */
+export const PRODUCERS = 3;
+
+/** Partitions are independent: several in flight keep PostgreSQL and Kafka busy at once. */
+export const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
+
+/** The voting service's consumer; `make bench-voting` measures the Kafka floor with the same. */
+export function votingConsumerConfig(groupId: string): ConsumerConfig {
+  return {
+    groupId,
+    // Short enough that a killed instance's partitions move on within seconds of the restart.
+    sessionTimeout: 10_000,
+    heartbeatInterval: 3_000,
+    allowAutoTopicCreation: false,
+    // About one chunk per partition per fetch (a Voter record is about 350 bytes); more only costs memory.
+    maxBytesPerPartition: 1024 * 1024,
+    maxBytes: 4 * 1024 * 1024,
+  };
+}
 
 export interface VotingOptions {
   readonly config: ServiceConfig;
@@ -76,7 +94,6 @@ export class VotingService {
         deadLetter: { topic: topics.deadLetters, schema: deadLetterSchema },
       },
     });
-    // An idempotent kafkajs producer has one request in flight: several let partitions produce at once.
     this.producers = Array.from({ length: PRODUCERS }, () => kafka.producer(producerConfig));
     await Promise.all(this.producers.map((p) => p.connect()));
     const casting = new Casting(
@@ -90,16 +107,7 @@ export class VotingService {
     );
     await casting.awaitBallot(() => log.info("waiting for the candidates to be registered"));
 
-    const consumer = kafka.consumer({
-      groupId: config.votingConsumerGroup,
-      // Short enough that a killed instance's partitions move on within seconds of the restart.
-      sessionTimeout: 10_000,
-      heartbeatInterval: 3_000,
-      allowAutoTopicCreation: false,
-      // About one chunk per partition per fetch (a Voter record is about 350 bytes); more only costs memory.
-      maxBytesPerPartition: 1024 * 1024,
-      maxBytes: 4 * 1024 * 1024,
-    });
+    const consumer = kafka.consumer(votingConsumerConfig(config.votingConsumerGroup));
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
@@ -114,8 +122,7 @@ export class VotingService {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      // Partitions are independent: several in flight keep PostgreSQL and Kafka busy at once.
-      partitionsConsumedConcurrently: 6,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: (payload) => this.eachBatch(payload, casting),
     });
     log.info("voting", {
