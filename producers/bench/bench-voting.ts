@@ -1,10 +1,12 @@
 import { execFileSync, spawn } from "node:child_process";
+import type { Message } from "kafkajs";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { resetElection } from "../../demo/reset.js";
 import { repoRoot } from "../../versions.js";
-import { ageBandAt, type Vote } from "../../schemas/records.js";
-import { valueSubject } from "../../schemas/topics.js";
+import { ageBandAt, avroTypes, voteSchema, type Vote } from "../../schemas/records.js";
+import { topics, valueSubject } from "../../schemas/topics.js";
+import { frameRecord } from "../../schemas/wire.js";
 import { VoterChoice, voteId } from "../election/choice.js";
 import { defaultElection } from "../election/default-election.js";
 import { registerElectorate } from "../registration/register.js";
@@ -15,11 +17,13 @@ import { producerConfig } from "../runtime/producer.js";
 import { ProgressBar } from "../runtime/progress-bar.js";
 import { topicSchemas } from "../setup/setup.js";
 import { insertVotes } from "../voting/ballot-box.js";
+import { kafkaFloor } from "./kafka-floor.js";
 
 /**
  * `make bench-voting`: votes per second of the voting service over BENCH_VOTERS voters (default
  * 200,000), against the ceiling of the same vote rows inserted by the same statement into the same
- * table, in the same batches and with the same concurrency, with no Kafka in the loop.
+ * table, in the same batches and with the same concurrency, with no Kafka in the loop. It also
+ * measures the Kafka floor: the service's Kafka work alone (see kafka-floor.ts), with no PostgreSQL.
  *
  * It resets the local election first (the tally job, every topic and table): run it on a development
  * stack, never against a real election.
@@ -32,6 +36,15 @@ const CONCURRENCY = 3;
 const config = { ...serviceConfig(), electionSeed: SEED };
 const log = createLogger("bench-voting", "warn");
 const { pool, kafka, registry } = openConnections("livetally-bench", config, log, CONCURRENCY + 1);
+
+/** The votes as the service produces them, keyed by voter id, for the Kafka floor. */
+async function voteMessages(votes: readonly Vote[]): Promise<Map<string, Message>> {
+  const id = await registry.lookup(valueSubject(topics.votes), voteSchema);
+  if (id === undefined) throw new Error("the Vote schema is not registered; run make setup");
+  return new Map(
+    votes.map((v) => [v.voter_id, { key: v.voter_id, value: frameRecord(id, avroTypes.vote, v) }]),
+  );
+}
 
 async function register(): Promise<void> {
   const producer = kafka.producer(producerConfig);
@@ -195,8 +208,10 @@ async function main(): Promise<void> {
   const passes = await ceiling(votes);
   const ceilingRate = Math.max(...passes);
   console.error(
-    `bench-voting: ceiling passes ${passes.map((p) => Math.round(p)).join(", ")} rows/s; running the voting service`,
+    `bench-voting: ceiling passes ${passes.map((p) => Math.round(p)).join(", ")} rows/s; measuring the Kafka floor`,
   );
+  const floor = await kafkaFloor(kafka, await voteMessages(votes));
+  console.error(`bench-voting: Kafka floor ${Math.round(floor)} votes/s; running the voting service`);
   const run = await runService(service, votes.length);
   const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM votes");
   if (Number(rows[0]?.n) !== votes.length)
@@ -208,6 +223,9 @@ async function main(): Promise<void> {
   console.log(`voting service:       ${Math.round(run.votesPerSecond)} votes/s (target >= 10000)`);
   console.log(
     `insert ceiling:       ${Math.round(ceilingRate)} rows/s (best of ${CEILING_PASSES} passes; same statement, batch ${CHUNK}, ${CONCURRENCY} connections, no Kafka)`,
+  );
+  console.log(
+    `kafka floor:          ${Math.round(floor)} votes/s (${(floor / ceilingRate).toFixed(2)} of the ceiling; the service's consumer and producers alone, no PostgreSQL)`,
   );
   console.log(`ratio:                ${ratio.toFixed(2)} (target >= 0.50)`);
   console.log(`peak rss:             ${run.peakRssMiB.toFixed(0)} MiB (target <= 256)`);

@@ -1,0 +1,80 @@
+import type { Kafka, Message } from "kafkajs";
+import { topics } from "../../schemas/topics.js";
+import { producerConfig } from "../runtime/producer.js";
+import { ProgressBar } from "../runtime/progress-bar.js";
+import { sendVotes } from "../voting/casting.js";
+import { PARTITIONS_CONSUMED_CONCURRENTLY, PRODUCERS, votingConsumerConfig } from "../voting/service.js";
+
+/** Voters per chunk, as the voting service casts them when it runs without a rate limit. */
+const CHUNK = 3_200;
+
+/**
+ * The Kafka work of the voting service alone, in votes per second: its consumer, producers and
+ * settings read the whole voters topic and send the given vote messages (encoded beforehand, keyed by
+ * voter id) to a scratch topic, chunk by chunk, committing offsets after each chunk. There is no
+ * decoding, no choice and no PostgreSQL, so the service cannot cast votes faster than this on the
+ * same machine with the same client.
+ */
+export async function kafkaFloor(kafka: Kafka, votes: ReadonlyMap<string, Message>): Promise<number> {
+  const scratch = `bench-voting-floor-${Date.now()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic: scratch, numPartitions: topics.votes.partitions }],
+    waitForLeaders: true,
+  });
+  const producers = Array.from({ length: PRODUCERS }, () => kafka.producer(producerConfig));
+  await Promise.all(producers.map((p) => p.connect()));
+  const consumer = kafka.consumer(votingConsumerConfig(scratch));
+  const bar = new ProgressBar("kafka floor", votes.size, "votes");
+  let sent = 0;
+  let started: number | undefined;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.voters.name, fromBeginning: true });
+    const finished = new Promise<number>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+          eachBatch: async ({ batch }) => {
+            started ??= performance.now();
+            const producer = producers[batch.partition % producers.length];
+            if (producer === undefined) return;
+            for (let i = 0; i < batch.messages.length; i += CHUNK) {
+              const chunk = batch.messages.slice(i, i + CHUNK);
+              const chosen: Message[] = [];
+              for (const m of chunk) {
+                const vote = m.key === null ? undefined : votes.get(m.key.toString());
+                if (vote !== undefined) chosen.push(vote);
+              }
+              await sendVotes(producer, scratch, chosen);
+              const last = chunk[chunk.length - 1];
+              if (last !== undefined)
+                await consumer.commitOffsets([
+                  {
+                    topic: batch.topic,
+                    partition: batch.partition,
+                    offset: (BigInt(last.offset) + 1n).toString(),
+                  },
+                ]);
+              sent += chosen.length;
+              bar.update(sent);
+              if (sent >= votes.size) resolve((performance.now() - (started ?? 0)) / 1000);
+            }
+          },
+        })
+        .catch(reject);
+    });
+    const seconds = await finished;
+    bar.done();
+    return votes.size / seconds;
+  } finally {
+    await consumer.disconnect();
+    await Promise.all(producers.map((p) => p.disconnect()));
+    // A consumer that failed before joining left no group to delete.
+    await admin.deleteGroups([scratch]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [scratch] });
+    await admin.disconnect();
+  }
+}
