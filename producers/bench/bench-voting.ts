@@ -1,5 +1,4 @@
 import { execFileSync, spawn } from "node:child_process";
-import type { Message } from "kafkajs";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { resetElection } from "../../demo/reset.js";
@@ -17,13 +16,15 @@ import { producerConfig } from "../runtime/producer.js";
 import { ProgressBar } from "../runtime/progress-bar.js";
 import { topicSchemas } from "../setup/setup.js";
 import { insertVotes } from "../voting/ballot-box.js";
-import { kafkaFloor } from "./kafka-floor.js";
+import { PARTITIONS_CONSUMED_CONCURRENTLY } from "../voting/service.js";
+import { barePipeline, type EncodedVote } from "./bare-pipeline.js";
 
 /**
  * `make bench-voting`: votes per second of the voting service over BENCH_VOTERS voters (default
  * 200,000), against the ceiling of the same vote rows inserted by the same statement into the same
  * table, in the same batches and with the same concurrency, with no Kafka in the loop. It also
- * measures the Kafka floor: the service's Kafka work alone (see kafka-floor.ts), with no PostgreSQL.
+ * measures the bare pipeline (see bare-pipeline.ts): the service's Kafka work alone, then its Kafka
+ * work and inserts together, with none of the service's own work, which bounds the service.
  *
  * It resets the local election first (the tally job, every topic and table): run it on a development
  * stack, never against a real election.
@@ -35,14 +36,23 @@ const CONCURRENCY = 3;
 
 const config = { ...serviceConfig(), electionSeed: SEED };
 const log = createLogger("bench-voting", "warn");
-const { pool, kafka, registry } = openConnections("livetally-bench", config, log, CONCURRENCY + 1);
+// As many connections as the voting service has, for the bare pipeline's inserts.
+const { pool, kafka, registry } = openConnections(
+  "livetally-bench",
+  config,
+  log,
+  PARTITIONS_CONSUMED_CONCURRENTLY,
+);
 
-/** The votes as the service produces them, keyed by voter id, for the Kafka floor. */
-async function voteMessages(votes: readonly Vote[]): Promise<Map<string, Message>> {
+/** The votes with their messages as the service produces them, by voter id, for the bare pipeline. */
+async function encodeVotes(votes: readonly Vote[]): Promise<Map<string, EncodedVote>> {
   const id = await registry.lookup(valueSubject(topics.votes), voteSchema);
   if (id === undefined) throw new Error("the Vote schema is not registered; run make setup");
   return new Map(
-    votes.map((v) => [v.voter_id, { key: v.voter_id, value: frameRecord(id, avroTypes.vote, v) }]),
+    votes.map((vote) => [
+      vote.voter_id,
+      { vote, message: { key: vote.voter_id, value: frameRecord(id, avroTypes.vote, vote) } },
+    ]),
   );
 }
 
@@ -208,10 +218,15 @@ async function main(): Promise<void> {
   const passes = await ceiling(votes);
   const ceilingRate = Math.max(...passes);
   console.error(
-    `bench-voting: ceiling passes ${passes.map((p) => Math.round(p)).join(", ")} rows/s; measuring the Kafka floor`,
+    `bench-voting: ceiling passes ${passes.map((p) => Math.round(p)).join(", ")} rows/s; measuring the bare pipeline`,
   );
-  const floor = await kafkaFloor(kafka, await voteMessages(votes));
-  console.error(`bench-voting: Kafka floor ${Math.round(floor)} votes/s; running the voting service`);
+  const encoded = await encodeVotes(votes);
+  const kafkaAlone = await barePipeline("kafka alone", kafka, encoded);
+  const bare = await barePipeline("kafka + insert", kafka, encoded, (chunk) => insertVotes(pool, chunk));
+  await pool.query("TRUNCATE votes");
+  console.error(
+    `bench-voting: bare pipeline ${Math.round(kafkaAlone)} votes/s Kafka alone, ${Math.round(bare)} with the inserts; running the voting service`,
+  );
   const run = await runService(service, votes.length);
   const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM votes");
   if (Number(rows[0]?.n) !== votes.length)
@@ -224,8 +239,12 @@ async function main(): Promise<void> {
   console.log(
     `insert ceiling:       ${Math.round(ceilingRate)} rows/s (best of ${CEILING_PASSES} passes; same statement, batch ${CHUNK}, ${CONCURRENCY} connections, no Kafka)`,
   );
+  const share = (rate: number): string => `${(rate / ceilingRate).toFixed(2)} of the ceiling`;
   console.log(
-    `kafka floor:          ${Math.round(floor)} votes/s (${(floor / ceilingRate).toFixed(2)} of the ceiling; the service's consumer and producers alone, no PostgreSQL)`,
+    `kafka alone:          ${Math.round(kafkaAlone)} votes/s (${share(kafkaAlone)}; the service's consumer and producers, nothing else)`,
+  );
+  console.log(
+    `kafka + insert:       ${Math.round(bare)} votes/s (${share(bare)}; the same with the service's inserts, still nothing else)`,
   );
   console.log(`ratio:                ${ratio.toFixed(2)} (target >= 0.50)`);
   console.log(`peak rss:             ${run.peakRssMiB.toFixed(0)} MiB (target <= 256)`);

@@ -84,7 +84,8 @@ export class VotingService {
 
   async start(): Promise<void> {
     const { config, log, metrics, election } = this.options;
-    const connections = openConnections("livetally-voting", config, log, 6);
+    // A PostgreSQL connection for each partition in flight.
+    const connections = openConnections("livetally-voting", config, log, PARTITIONS_CONSUMED_CONCURRENTLY);
     this.connections = connections;
     const { pool, kafka, registry } = connections;
     const ids = await preflight(pool, kafka, registry, {

@@ -1,4 +1,5 @@
 import type { Kafka, Message } from "kafkajs";
+import type { Vote } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
 import { producerConfig } from "../runtime/producer.js";
 import { ProgressBar } from "../runtime/progress-bar.js";
@@ -8,15 +9,27 @@ import { PARTITIONS_CONSUMED_CONCURRENTLY, PRODUCERS, votingConsumerConfig } fro
 /** Voters per chunk, as the voting service casts them when it runs without a rate limit. */
 const CHUNK = 3_200;
 
+/** A vote and its message as the voting service produces it. */
+export interface EncodedVote {
+  readonly vote: Vote;
+  readonly message: Message;
+}
+
 /**
- * The Kafka work of the voting service alone, in votes per second: its consumer, producers and
- * settings read the whole voters topic and send the given vote messages (encoded beforehand, keyed by
- * voter id) to a scratch topic, chunk by chunk, committing offsets after each chunk. There is no
- * decoding, no choice and no PostgreSQL, so the service cannot cast votes faster than this on the
- * same machine with the same client.
+ * The voting service's pipeline with none of the service's own work, in votes per second: its
+ * consumer, producers and settings read the whole voters topic and send the given votes (encoded
+ * beforehand, keyed by voter id) to a scratch topic, chunk by chunk, committing offsets after each
+ * chunk. `store`, when given, stores each chunk's votes before they are sent, as the service does.
+ * There is no decoding, no choice and no encoding: what is left is the work of the clients and the
+ * engines, which bounds what the service can do with the same clients on the same machine.
  */
-export async function kafkaFloor(kafka: Kafka, votes: ReadonlyMap<string, Message>): Promise<number> {
-  const scratch = `bench-voting-floor-${Date.now()}`;
+export async function barePipeline(
+  label: string,
+  kafka: Kafka,
+  votes: ReadonlyMap<string, EncodedVote>,
+  store?: (votes: readonly Vote[]) => Promise<unknown>,
+): Promise<number> {
+  const scratch = `bench-voting-bare-${Date.now()}`;
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
@@ -26,7 +39,7 @@ export async function kafkaFloor(kafka: Kafka, votes: ReadonlyMap<string, Messag
   const producers = Array.from({ length: PRODUCERS }, () => kafka.producer(producerConfig));
   await Promise.all(producers.map((p) => p.connect()));
   const consumer = kafka.consumer(votingConsumerConfig(scratch));
-  const bar = new ProgressBar("kafka floor", votes.size, "votes");
+  const bar = new ProgressBar(label, votes.size, "votes");
   let sent = 0;
   let started: number | undefined;
   try {
@@ -43,12 +56,17 @@ export async function kafkaFloor(kafka: Kafka, votes: ReadonlyMap<string, Messag
             if (producer === undefined) return;
             for (let i = 0; i < batch.messages.length; i += CHUNK) {
               const chunk = batch.messages.slice(i, i + CHUNK);
-              const chosen: Message[] = [];
+              const chosen: EncodedVote[] = [];
               for (const m of chunk) {
                 const vote = m.key === null ? undefined : votes.get(m.key.toString());
                 if (vote !== undefined) chosen.push(vote);
               }
-              await sendVotes(producer, scratch, chosen);
+              if (store !== undefined) await store(chosen.map((c) => c.vote));
+              await sendVotes(
+                producer,
+                scratch,
+                chosen.map((c) => c.message),
+              );
               const last = chunk[chunk.length - 1];
               if (last !== undefined)
                 await consumer.commitOffsets([
