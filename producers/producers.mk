@@ -30,5 +30,5 @@ test-services: node_modules stack-up ## Run the election services' unit and inte
 	npx --no-install vitest run --project integration tests/integration/services-
 
 .PHONY: bench-voting
-bench-voting: node_modules stack-up ## Benchmark the voting service over 200000 voters against the raw insert ceiling.
+bench-voting: node_modules stack-up ## Benchmark the voting service over 200000 voters against the insert ceiling and the bare pipeline.
 	$(PRODUCERS_TSX) producers/bench/bench-voting.ts
