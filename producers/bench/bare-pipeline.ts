@@ -4,10 +4,12 @@ import { topics } from "../../schemas/topics.js";
 import { producerConfig } from "../runtime/producer.js";
 import { ProgressBar } from "../runtime/progress-bar.js";
 import { sendVotes } from "../voting/casting.js";
-import { PARTITIONS_CONSUMED_CONCURRENTLY, PRODUCERS, votingConsumerConfig } from "../voting/service.js";
-
-/** Voters per chunk, as the voting service casts them when it runs without a rate limit. */
-const CHUNK = 3_200;
+import {
+  CHUNK_SIZE,
+  PARTITIONS_CONSUMED_CONCURRENTLY,
+  PRODUCERS,
+  votingConsumerConfig,
+} from "../voting/service.js";
 
 /** A vote and its message as the voting service produces it. */
 export interface EncodedVote {
@@ -54,8 +56,8 @@ export async function barePipeline(
             started ??= performance.now();
             const producer = producers[batch.partition % producers.length];
             if (producer === undefined) return;
-            for (let i = 0; i < batch.messages.length; i += CHUNK) {
-              const chunk = batch.messages.slice(i, i + CHUNK);
+            for (let i = 0; i < batch.messages.length; i += CHUNK_SIZE) {
+              const chunk = batch.messages.slice(i, i + CHUNK_SIZE);
               const chosen: EncodedVote[] = [];
               for (const m of chunk) {
                 const vote = m.key === null ? undefined : votes.get(m.key.toString());

@@ -17,6 +17,9 @@ import { RateLimiter } from "./rate-limiter.js";
 /** An idempotent kafkajs producer has one request in flight: several let partitions produce at once. */
 export const PRODUCERS = 3;
 
+/** Voters per store-produce-commit round when no rate limit asks for smaller ones. */
+export const CHUNK_SIZE = 3_200;
+
 /** Partitions are independent: several in flight keep PostgreSQL and Kafka busy at once. */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
 
@@ -67,7 +70,7 @@ export class VotingService {
     this.limiter = new RateLimiter(rate);
     // Under a rate limit, about a quarter second of votes per chunk (votes are ~60 % of voters).
     const paced = rate > 0 ? Math.max(1, Math.ceil(rate / 2.5)) : Number.POSITIVE_INFINITY;
-    this.chunkSize = Math.min(options.chunkSize ?? 3_200, paced);
+    this.chunkSize = Math.min(options.chunkSize ?? CHUNK_SIZE, paced);
     // Fetching runs at most about three chunks ahead of casting: enough to keep every engine busy.
     this.lanes = new PartitionLanes(this.chunkSize * 3);
     // Every reason at zero from the start, so dashboards show a flat line rather than no data.
