@@ -10,7 +10,8 @@ MVN_VERSIONS := -Dflink.version=$(FLINK_VERSION) \
 	-Dflink.kafka.connector.version=$(FLINK_KAFKA_CONNECTOR_VERSION) \
 	-Dflink.jdbc.connector.version=$(FLINK_JDBC_CONNECTOR_VERSION) \
 	-Dpostgres.jdbc.version=$(POSTGRES_JDBC_VERSION) \
-	-Dlog4j.version=$(LOG4J_VERSION)
+	-Dlog4j.version=$(LOG4J_VERSION) \
+	-Djunit.version=$(JUNIT_VERSION)
 
 ##@ General
 
@@ -38,8 +39,12 @@ stack-down: node_modules ## Stop the processes the local stack started.
 	$(STACK) down
 
 .PHONY: stack-status
-stack-status: node_modules ## Show each engine's health, version, port and memory.
+stack-status: node_modules ## Show each engine's health, version, port and memory, and the open elections' tally jobs.
 	$(STACK) status
+
+.PHONY: tally-resume
+tally-resume: node_modules ## Resume the tally job of every open election from its newest retained checkpoint.
+	$(STACK) resume
 
 ##@ Development
 
@@ -66,4 +71,4 @@ flink-runner: ## Build the Flink SQL runner jar (flink-sql/runner).
 	cd flink-sql/runner && mvn -B -q $(MVN_VERSIONS) package
 
 # Each part of the pipeline keeps its own targets beside its code.
--include producers/producers.mk flink-sql/flink-sql.mk demo/demo.mk dashboards/dashboards.mk cdk8s/cdk8s.mk
+-include producers/producers.mk flink-sql/flink-sql.mk demo/demo.mk chaos/chaos.mk bench/bench.mk dashboards/dashboards.mk cdk8s/cdk8s.mk

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -19,8 +20,10 @@ import org.apache.flink.table.api.TableResult;
  * Runs Flink SQL scripts as one job: every DDL statement is executed, every INSERT joins a single
  * statement set, so all sinks share one job graph and one checkpoint.
  *
- * <p>Usage: {@code SqlRunner [--validate] script.sql [script.sql ...] [key=value ...]}; key=value
- * pairs are Flink configuration (for example {@code execution.target=remote}).
+ * <p>Usage: {@code SqlRunner [--validate|--explain] script.sql [script.sql ...] [key=value ...]};
+ * key=value pairs are Flink configuration (for example {@code execution.target=remote}).
+ * {@code --validate} plans the job and submits nothing; {@code --explain} also prints the plan, with
+ * each operator's changelog mode (which rows it may retract).
  */
 public final class SqlRunner {
     private static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
@@ -29,11 +32,15 @@ public final class SqlRunner {
 
     public static void main(String[] args) throws Exception {
         boolean validateOnly = false;
+        boolean explain = false;
         List<Path> scripts = new ArrayList<>();
         Map<String, String> settings = new HashMap<>();
         for (String arg : args) {
             if (arg.equals("--validate")) {
                 validateOnly = true;
+            } else if (arg.equals("--explain")) {
+                validateOnly = true;
+                explain = true;
             } else if (arg.contains("=")) {
                 String[] kv = arg.split("=", 2);
                 settings.put(kv[0], kv[1]);
@@ -42,7 +49,7 @@ public final class SqlRunner {
             }
         }
         if (scripts.isEmpty()) {
-            System.err.println("usage: SqlRunner [--validate] script.sql [...] [flink.key=value ...]");
+            System.err.println("usage: SqlRunner [--validate|--explain] script.sql [...] [flink.key=value ...]");
             System.exit(2);
         }
 
@@ -72,7 +79,10 @@ public final class SqlRunner {
         }
         if (validateOnly) {
             // Planning the whole statement set checks every query against its source and sink schemas.
-            inserts.explain();
+            String plan = inserts.explain(ExplainDetail.CHANGELOG_MODE);
+            if (explain) {
+                System.out.println(plan);
+            }
             System.out.println("sql-runner: valid inserts=" + insertCount);
             return;
         }
