@@ -18,10 +18,11 @@ describe("JDBC sinks of the SQL job", () => {
     });
   });
 
-  it("declares seven result tables, each with a primary key and only types PostgreSQL takes", () => {
+  it("declares the seven result tables and the rejected records, each with a primary key and only types PostgreSQL takes", () => {
     const sinks = jobJdbcSinks();
     expect(sinks.map((s) => s.table).sort()).toEqual([
       "leader_by_state",
+      "rejected_records",
       "tally_by_age_band",
       "tally_by_candidate",
       "tally_by_gender",

@@ -1,4 +1,5 @@
--- Sources: the three topics the services write, as Avro through the schema registry.
+-- Sources: the two topics the services write, as Avro through the schema registry, and the ledger
+-- the tally job checks them against.
 -- Every ${NAME} is filled from the environment by the SQL runner.
 
 -- Checkpoints make the counts and the Kafka offsets they were computed from one consistent state, so a
@@ -19,20 +20,30 @@ SET 'pipeline.object-reuse' = 'true';
 SET 'table.exec.mini-batch.enabled' = 'true';
 SET 'table.exec.mini-batch.allow-latency' = '100 ms';
 SET 'table.exec.mini-batch.size' = '5000';
+-- Every vote and registration is checked against the ledger (30-checks.sql) by lookups that run while
+-- the job goes on reading: a couple of thousand may be in flight, so that each query asks for hundreds
+-- of keys rather than one, and the order they complete in does not matter to the counts.
+SET 'table.exec.async-lookup.buffer-capacity' = '2000';
+SET 'table.exec.async-lookup.output-mode' = 'ALLOW_UNORDERED';
 
--- Votes as cast. Event time is the moment of casting; a vote may arrive up to 5 seconds behind the
--- newest one seen and still be on time.
+-- Votes as the topic delivers them. Each record is Confluent-framed Avro read through the registry by
+-- the livetally-avro format, which turns a record it cannot read into a row with only its rejection
+-- set instead of stopping the job: so every data column may be null, and the last two say why not.
+-- Where a record sits in the topic comes with it, for the rejected records (25-checks.sql).
 CREATE TABLE votes (
-    vote_id      STRING NOT NULL,
-    voter_id     STRING NOT NULL,
-    candidate_id STRING NOT NULL,
-    party        STRING NOT NULL,
-    state        STRING NOT NULL,
-    gender       STRING NOT NULL,
-    age_band     STRING NOT NULL,
-    cast_at      TIMESTAMP(3) NOT NULL,
-    arrived_at   AS PROCTIME(),
-    WATERMARK FOR cast_at AS cast_at - INTERVAL '5' SECOND
+    vote_id          STRING,
+    voter_id         STRING,
+    candidate_id     STRING,
+    party            STRING,
+    state            STRING,
+    gender           STRING,
+    age_band         STRING,
+    cast_at          TIMESTAMP(3),
+    rejection        STRING,
+    rejection_detail STRING,
+    source_partition INT METADATA FROM 'partition' VIRTUAL,
+    source_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
+    arrived_at       AS PROCTIME()
 ) WITH (
     'connector' = 'kafka',
     'topic' = 'votes',
@@ -42,17 +53,21 @@ CREATE TABLE votes (
     'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
     'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
     'scan.startup.mode' = 'earliest-offset',
-    'format' = 'avro-confluent',
-    'avro-confluent.url' = '${SCHEMA_REGISTRY_URL}'
+    'format' = 'livetally-avro',
+    'livetally-avro.url' = '${SCHEMA_REGISTRY_URL}'
 );
 
--- The register as registration produced it, one record per voter. A registration that crashed and
--- resumed may have produced a batch twice; the tallies keep each voter's first record, as the voters
--- table does. Only the state is read: the Avro reader skips every other field.
+-- The register as registration announced it, one record per voter (a registration that crashed and
+-- resumed may announce a batch twice). Only the voter id and state are read: the Avro reader skips
+-- every other field, and a record without these two does not resolve and is rejected.
 CREATE TABLE voters (
-    voter_id   STRING NOT NULL,
-    address    ROW<state STRING NOT NULL> NOT NULL,
-    arrived_at AS PROCTIME()
+    voter_id         STRING,
+    address          ROW<state STRING>,
+    rejection        STRING,
+    rejection_detail STRING,
+    source_partition INT METADATA FROM 'partition' VIRTUAL,
+    source_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
+    arrived_at       AS PROCTIME()
 ) WITH (
     'connector' = 'kafka',
     'topic' = 'voters',
@@ -62,26 +77,48 @@ CREATE TABLE voters (
     'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
     'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
     'scan.startup.mode' = 'earliest-offset',
-    'format' = 'avro-confluent',
-    'avro-confluent.url' = '${SCHEMA_REGISTRY_URL}'
+    'format' = 'livetally-avro',
+    'livetally-avro.url' = '${SCHEMA_REGISTRY_URL}'
 );
 
--- The candidates on the ballot, keyed by candidate id.
-CREATE TABLE candidates (
-    candidate_id STRING NOT NULL,
-    name         STRING NOT NULL,
-    party        STRING NOT NULL,
-    PRIMARY KEY (candidate_id) NOT ENFORCED
+-- The ledger, as the checks ask it about a vote the topic delivered: whether its voter is registered,
+-- whether its candidate is on the ballot, and the vote the ledger holds for that voter, with the
+-- candidate's name (tally_votes_in_ledger, schemas/migrations/009_ledger_checks.sql). The
+-- livetally-ledger lookup asks for the votes of a thousand records in one query.
+CREATE TABLE ledger_votes (
+    voter_id            STRING,
+    candidate_id        STRING,
+    registered          BOOLEAN,
+    on_ballot           BOOLEAN,
+    ledger_vote_id      STRING,
+    ledger_candidate_id STRING,
+    candidate_name      STRING,
+    party               STRING,
+    state               STRING,
+    gender              STRING,
+    age_band            STRING,
+    cast_at             TIMESTAMP(3)
 ) WITH (
-    'connector' = 'upsert-kafka',
-    'topic' = 'candidates',
-    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
-    'properties.group.id' = 'livetally-tallies',
-    'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
-    'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
-    'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
-    'key.format' = 'raw',
-    'value.format' = 'avro-confluent',
-    'value.avro-confluent.url' = '${SCHEMA_REGISTRY_URL}',
-    'value.fields-include' = 'EXCEPT_KEY'
+    'connector' = 'livetally-ledger',
+    'url' = '${JDBC_URL}',
+    'username' = '${JDBC_USER}',
+    'password' = '${JDBC_PASSWORD}',
+    'query' = 'SELECT * FROM tally_votes_in_ledger(?, ?)',
+    'batch.size' = '2000',
+    'batch.linger' = '25 ms'
+);
+
+-- The register, as the checks ask it about a registration the topic delivered: the voter's state, for
+-- the voters it holds (tally_voters_in_register).
+CREATE TABLE register (
+    voter_id STRING,
+    state    STRING
+) WITH (
+    'connector' = 'livetally-ledger',
+    'url' = '${JDBC_URL}',
+    'username' = '${JDBC_USER}',
+    'password' = '${JDBC_PASSWORD}',
+    'query' = 'SELECT * FROM tally_voters_in_register(?)',
+    'batch.size' = '2000',
+    'batch.linger' = '25 ms'
 );

@@ -128,8 +128,33 @@ CREATE TABLE leader_by_state_sink (
     'sink.max-retries' = '5'
 );
 
+-- The records the tally job did not count, with where they were and why (25-checks.sql), keyed by
+-- their place in the topic: a replay after a restart writes each one again, over itself.
+CREATE TABLE rejected_records_sink (
+    source_topic     STRING NOT NULL,
+    source_partition INT NOT NULL,
+    source_offset    BIGINT NOT NULL,
+    reason           STRING NOT NULL,
+    detail           STRING NOT NULL,
+    voter_id         STRING,
+    vote_id          STRING,
+    candidate_id     STRING,
+    rejected_at      TIMESTAMP(3) NOT NULL,
+    PRIMARY KEY (source_topic, source_partition, source_offset) NOT ENFORCED
+) WITH (
+    'connector' = 'jdbc',
+    'url' = '${JDBC_URL}',
+    'username' = '${JDBC_USER}',
+    'password' = '${JDBC_PASSWORD}',
+    'table-name' = 'rejected_records',
+    'sink.buffer-flush.interval' = '100ms',
+    'sink.buffer-flush.max-rows' = '1000',
+    'sink.max-retries' = '5'
+);
+
 -- The same tallies for downstream consumers, on compacted topics under the prototype's names.
--- Keyed by candidate id (and by state below); the value schema is registered by the sink itself.
+-- Keyed by candidate id (and by state below); the value schema is registered by the sink itself. The
+-- tallies feeding them only ever grow (30-tallies.sql), so no key ever gets a tombstone.
 CREATE TABLE aggregated_votes_per_candidate (
     candidate_id   STRING NOT NULL,
     candidate_name STRING NOT NULL,

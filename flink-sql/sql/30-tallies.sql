@@ -1,43 +1,34 @@
--- The tallies. One idea per statement; all INSERTs run as one job (one statement set).
+-- The tallies, over what the checks counted (25-checks.sql). One idea per statement; all INSERTs run as
+-- one job (one statement set). Every tally only grows: each is an aggregation of rows that are only
+-- ever added, so no tally row is ever retracted, and no key of the aggregated topics gets a tombstone.
 
--- Each voter counts once: the first vote seen for a voter wins, and any redelivery of it (same voter,
--- same vote id) is dropped here, before anything is counted. Ordering by arrival keeps the result
--- append-only, which is what the counts below need to stay cheap.
-CREATE TEMPORARY VIEW counted_votes AS
-SELECT vote_id, voter_id, candidate_id, party, state, gender, age_band, cast_at
-FROM (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY voter_id ORDER BY arrived_at ASC) AS arrival
-    FROM votes
-)
-WHERE arrival = 1;
-
--- Each voter is registered once, in the state of their first record. Keeping the first row leaves only
--- a flag per voter in state and an append-only stream, where a changelog of the register would keep
--- every voter's whole row and send retractions downstream.
-CREATE TEMPORARY VIEW registered_voters AS
-SELECT voter_id, state
-FROM (
-    SELECT voter_id, address.state AS state,
-           ROW_NUMBER() OVER (PARTITION BY voter_id ORDER BY arrived_at ASC) AS arrival
-    FROM voters
-)
-WHERE arrival = 1;
-
--- Votes per candidate, named from the candidates topic.
+-- Votes per candidate, with the name and party the ledger gives them. Grouping by the id alone keeps
+-- the group key the sinks' key; the name and party are the same on every vote for a candidate.
 CREATE TEMPORARY VIEW candidate_tally AS
-SELECT v.candidate_id, c.name AS candidate_name, c.party, v.votes
-FROM (SELECT candidate_id, COUNT(*) AS votes FROM counted_votes GROUP BY candidate_id) AS v
-JOIN candidates AS c ON c.candidate_id = v.candidate_id;
+SELECT candidate_id, MAX(candidate_name) AS candidate_name, MAX(party) AS party, COUNT(*) AS votes
+FROM counted_votes
+GROUP BY candidate_id;
 
--- Registered voters and votes per state; a state with voters but no votes yet shows 0 %.
+-- Registered voters and votes per state in one aggregation over both, rather than a join of two: a
+-- join would retract a state's row with no votes yet when its first vote arrives, which the compacted
+-- topic would carry as a tombstone. Nothing filters the aggregation's rows either: a filter would need
+-- each update's retraction, which upsert-kafka also writes as a tombstone. A vote may be counted before
+-- its voter's registration record is read, so until the registrations catch up a state can show more
+-- votes than voters: turnout is capped at 9999.99 %, the column's widest, and a state with no voter read
+-- yet shows that cap.
 CREATE TEMPORARY VIEW state_turnout AS
-SELECT r.state,
-       r.registered,
-       COALESCE(v.votes, 0) AS votes,
-       CAST(100.0 * COALESCE(v.votes, 0) / r.registered AS DECIMAL(6, 2)) AS turnout_pct
-FROM (SELECT state, COUNT(*) AS registered FROM registered_voters GROUP BY state) AS r
-LEFT JOIN (SELECT state, COUNT(*) AS votes FROM counted_votes GROUP BY state) AS v
-    ON v.state = r.state;
+SELECT state, registered, votes,
+       CAST(CASE WHEN registered = 0 THEN 9999.99
+                 ELSE LEAST(100.0 * votes / registered, 9999.99) END AS DECIMAL(6, 2)) AS turnout_pct
+FROM (
+    SELECT state, SUM(registration) AS registered, SUM(vote) AS votes
+    FROM (
+        SELECT state, CAST(1 AS BIGINT) AS registration, CAST(0 AS BIGINT) AS vote FROM registered_voters
+        UNION ALL
+        SELECT state, CAST(0 AS BIGINT), CAST(1 AS BIGINT) FROM counted_votes
+    )
+    GROUP BY state
+);
 
 INSERT INTO tally_by_candidate_sink
 SELECT candidate_id, candidate_name, party, votes, LOCALTIMESTAMP FROM candidate_tally;
@@ -68,16 +59,19 @@ FROM counted_votes
 GROUP BY FLOOR(cast_at TO MINUTE);
 
 -- The leader in each state: the candidate with the most votes there (ties go to the lower id). The
--- candidates' names are joined before the ranking, so the ranking is the last step and its key, the
--- state, is the sink's key: the sink then takes each state's leader in order and needs no upsert
--- materializer, which kept every leader row it had seen (LOCALTIMESTAMP makes each retraction differ
--- from the row it retracts, so none ever matched) and rescanned them on every change.
+-- ranking is the last step and its key, the state, is the sink's key: the sink then takes each
+-- state's leader in order and needs no upsert materializer, which would keep every leader row it had
+-- seen (LOCALTIMESTAMP makes each retraction differ from the row it retracts, so none would match).
 INSERT INTO leader_by_state_sink
-SELECT state, candidate_id, name, party, votes, LOCALTIMESTAMP
+SELECT state, candidate_id, candidate_name, party, votes, LOCALTIMESTAMP
 FROM (
-    SELECT s.state, s.candidate_id, c.name, c.party, s.votes,
-           ROW_NUMBER() OVER (PARTITION BY s.state ORDER BY s.votes DESC, s.candidate_id ASC) AS place
-    FROM (SELECT state, candidate_id, COUNT(*) AS votes FROM counted_votes GROUP BY state, candidate_id) AS s
-    JOIN candidates AS c ON c.candidate_id = s.candidate_id
+    SELECT state, candidate_id, candidate_name, party, votes,
+           ROW_NUMBER() OVER (PARTITION BY state ORDER BY votes DESC, candidate_id ASC) AS place
+    FROM (
+        SELECT state, candidate_id, MAX(candidate_name) AS candidate_name, MAX(party) AS party,
+               COUNT(*) AS votes
+        FROM counted_votes
+        GROUP BY state, candidate_id
+    )
 )
 WHERE place = 1;
