@@ -1,6 +1,7 @@
 import { endpoints } from "./endpoints.js";
 import { seconds } from "./progress.js";
 import { stackContext, stackDown, stackStatus, stackUp } from "./stack.js";
+import { resumeOpenElections } from "./tally-job.js";
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
@@ -18,24 +19,26 @@ async function status(): Promise<boolean> {
   const ctx = stackContext();
   const engines = await stackStatus(ctx);
   const rows = [["ENGINE", "STATE", "VERSION", "PID", "PORT", "RSS_MIB", "PEAK_RSS_MIB", "DETAIL"]];
+  // An engine that answers is healthy only if what it carries for the open elections is sound too.
+  const healthy = (e: (typeof engines)[number]) => e.health.healthy && e.workload?.healthy !== false;
   for (const e of engines) {
     rows.push([
       e.name,
-      e.health.healthy ? "healthy" : e.pid === undefined ? "stopped" : "unhealthy",
+      healthy(e) ? "healthy" : e.pid === undefined ? "stopped" : "unhealthy",
       e.health.version ?? "-",
       e.pid === undefined ? "-" : String(e.pid),
       String(e.port),
       String(e.rssMiB),
       String(e.peakRssMiB),
-      e.health.detail,
+      e.workload ? `${e.health.detail}; ${e.workload.detail}` : e.health.detail,
     ]);
   }
-  const healthy = engines.filter((e) => e.health.healthy).length;
+  const healthyCount = engines.filter(healthy).length;
   const rss = engines.reduce((n, e) => n + e.rssMiB, 0);
   const peak = engines.reduce((n, e) => n + e.peakRssMiB, 0);
   console.log(table(rows));
-  console.log(`stack: ${healthy}/${engines.length} healthy, rss ${rss} MiB, peak rss ${peak} MiB`);
-  return healthy === engines.length;
+  console.log(`stack: ${healthyCount}/${engines.length} healthy, rss ${rss} MiB, peak rss ${peak} MiB`);
+  return healthyCount === engines.length;
 }
 
 async function main(command: string | undefined): Promise<number> {
@@ -59,8 +62,10 @@ async function main(command: string | undefined): Promise<number> {
     }
     case "status":
       return (await status()) ? 0 : 1;
+    case "resume":
+      return (await resumeOpenElections(stackContext(), (line) => console.log(line))) ? 0 : 1;
     default:
-      console.error("usage: tsx local/cli.ts up|down|status");
+      console.error("usage: tsx local/cli.ts up|down|status|resume");
       return 2;
   }
 }

@@ -29,6 +29,13 @@ export interface Engine {
   prepare(step: (what: string) => void): Promise<void>;
   launchSpec(): LaunchSpec;
   probe(): Promise<Health>;
-  /** Runs once the engine is healthy (creating databases, say); idempotent. */
-  afterHealthy?(): Promise<void>;
+  /** Runs once the engine has started and is healthy (creating databases, say); idempotent. */
+  afterHealthy?(say: (what: string) => void): Promise<void>;
+  /**
+   * Whether what the engine carries for the open elections is sound (Flink: their tally jobs run),
+   * for `make stack-status`; an engine that answers its probe but fails this is unhealthy there.
+   */
+  workload?(): Promise<Health>;
+  /** Why the running process is out of date and must be restarted (its code was rebuilt), if it is. */
+  outdated?(): string | undefined;
 }

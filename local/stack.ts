@@ -8,6 +8,7 @@ import { PostgresEngine } from "./engines/postgres.js";
 import { RegistryEngine } from "./engines/registry.js";
 import { launch, livePid, stopByPidFile, treeMemoryMiB } from "./processes.js";
 import { ProgressLine, seconds } from "./progress.js";
+import { sleep } from "../producers/runtime/waiting.js";
 import { stackSettings } from "./settings.js";
 
 export class StackError extends Error {
@@ -22,8 +23,6 @@ export function stackContext(env: NodeJS.ProcessEnv = process.env): StackContext
 export function stackEngines(ctx: StackContext): Engine[] {
   return [new PostgresEngine(ctx), new KafkaEngine(ctx), new FlinkEngine(ctx), new RegistryEngine(ctx)];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -77,6 +76,12 @@ export async function stackUp(ctx: StackContext): Promise<Map<string, number>> {
 async function startOne(engine: Engine, report: (text: string) => void): Promise<void> {
   const spec = engine.launchSpec();
   let pid = livePid(spec.pidFile);
+  const outdated = pid === undefined ? undefined : engine.outdated?.();
+  if (outdated !== undefined) {
+    report(`restarting: ${outdated}`);
+    await stopByPidFile(spec.pidFile, engine.stopSignal, 30_000);
+    pid = undefined;
+  }
   if (pid !== undefined && (await engine.probe()).healthy) {
     report(`already running (pid ${pid})`);
     return;
@@ -108,7 +113,7 @@ async function startOne(engine: Engine, report: (text: string) => void): Promise
       `${engine.name} did not become healthy within ${seconds(engine.startTimeoutMs)} (${last.detail}); its log is ${spec.logFile}`,
     );
   }
-  await engine.afterHealthy?.();
+  await engine.afterHealthy?.(report);
   report(`healthy${last.version ? ` (${last.version})` : ""}`);
 }
 
@@ -122,11 +127,23 @@ export async function stackDown(ctx: StackContext): Promise<Array<{ name: string
   return results;
 }
 
+async function workloadOf(engine: Engine): Promise<Health | undefined> {
+  if (engine.workload === undefined) return undefined;
+  try {
+    return await engine.workload();
+  } catch (e) {
+    return { healthy: false, detail: `cannot tell: ${(e as Error).message}` };
+  }
+}
+
 export interface EngineStatus {
   readonly name: string;
   readonly pid: number | undefined;
   readonly port: number;
+  /** Whether the engine itself answers. */
   readonly health: Health;
+  /** Whether what it carries for the open elections is sound (Flink: their tally jobs run). */
+  readonly workload: Health | undefined;
   readonly rssMiB: number;
   readonly peakRssMiB: number;
 }
@@ -137,12 +154,14 @@ export async function stackStatus(ctx: StackContext): Promise<EngineStatus[]> {
       const pid = livePid(engine.launchSpec().pidFile);
       const health: Health =
         pid === undefined ? { healthy: false, detail: "not running" } : await engine.probe();
+      const workload = health.healthy ? await workloadOf(engine) : undefined;
       const memory = pid === undefined ? { rss: 0, peak: 0 } : treeMemoryMiB(pid);
       return {
         name: engine.name,
         pid,
         port: engine.port,
         health,
+        workload,
         rssMiB: memory.rss,
         peakRssMiB: memory.peak,
       };

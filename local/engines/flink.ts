@@ -1,29 +1,18 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../../versions.js";
+import { openElections } from "../elections.js";
 import type { Engine, Health, StackContext } from "../engine.js";
 import type { LaunchSpec } from "../processes.js";
+import { resumeOpenElections, tallyJobsHealth } from "../tally-job.js";
+import {
+  RUNNER_DIR,
+  RUNNER_JAR,
+  RUNNER_SOURCES,
+  flinkLibDir,
+  runnerMavenProperties,
+  runnerSourcesDigest,
+} from "../flink-runner.js";
 import { onPath, runMaven } from "../toolchain.js";
-
-export const RUNNER_DIR = join(repoRoot, "flink-sql", "runner");
-export const RUNNER_JAR = join(RUNNER_DIR, "target", "livetally-sql-runner-1.0.0.jar");
-
-/** The Maven properties that carry versions.env into flink-sql/runner/pom.xml. */
-export function runnerMavenProperties(ctx: StackContext): string[] {
-  const v = ctx.versions;
-  return [
-    `-Dflink.version=${v.FLINK_VERSION}`,
-    `-Dflink.kafka.connector.version=${v.FLINK_KAFKA_CONNECTOR_VERSION}`,
-    `-Dflink.jdbc.connector.version=${v.FLINK_JDBC_CONNECTOR_VERSION}`,
-    `-Dpostgres.jdbc.version=${v.POSTGRES_JDBC_VERSION}`,
-    `-Dlog4j.version=${v.LOG4J_VERSION}`,
-  ];
-}
-
-/** Flink's classpath: the runtime, the SQL planner and the connectors the job needs. */
-export function flinkLibDir(ctx: StackContext): string {
-  return join(ctx.settings.cacheDir, `flink-${ctx.versions.FLINK_VERSION}`, "lib");
-}
 
 /**
  * Flink as a session MiniCluster (job manager and task manager in one JVM) with the Kafka, JDBC and
@@ -56,7 +45,9 @@ export class FlinkEngine implements Engine {
   async prepare(step: (what: string) => void): Promise<void> {
     const libDir = flinkLibDir(this.ctx);
     const marker = join(libDir, `flink-table-runtime-${this.ctx.versions.FLINK_VERSION}.jar`);
-    if (!existsSync(RUNNER_JAR) || !existsSync(marker)) {
+    const digest = runnerSourcesDigest();
+    const built = existsSync(RUNNER_SOURCES) ? readFileSync(RUNNER_SOURCES, "utf8").trim() : "";
+    if (!existsSync(RUNNER_JAR) || !existsSync(marker) || built !== digest) {
       step(
         `building the SQL runner and resolving Flink ${this.ctx.versions.FLINK_VERSION} with its connectors`,
       );
@@ -72,6 +63,7 @@ export class FlinkEngine implements Engine {
         join(this.ctx.settings.logDir, "maven-flink.log"),
         this.ctx.settings.mavenRepo,
       );
+      writeFileSync(RUNNER_SOURCES, `${digest}\n`);
     }
     mkdirSync(this.configDir, { recursive: true });
     writeFileSync(
@@ -113,6 +105,24 @@ export class FlinkEngine implements Engine {
       logFile: join(this.ctx.settings.logDir, "flink.log"),
       pidFile: join(this.ctx.settings.stackDir, "run", "flink.pid"),
     };
+  }
+
+  /** The MiniCluster loads the runner's format, lookup and functions at start: a newer jar needs a restart. */
+  outdated(): string | undefined {
+    const pidFile = this.launchSpec().pidFile;
+    if (!existsSync(pidFile) || !existsSync(RUNNER_JAR)) return undefined;
+    return statSync(RUNNER_JAR).mtimeMs > statSync(pidFile).mtimeMs
+      ? "the SQL runner was rebuilt after Flink started"
+      : undefined;
+  }
+
+  /** A Flink that starts while elections are open brings their tally jobs back, or says why not. */
+  async afterHealthy(say: (what: string) => void): Promise<void> {
+    await resumeOpenElections(this.ctx, say);
+  }
+
+  workload(): Promise<Health> {
+    return tallyJobsHealth(openElections(this.ctx.settings));
   }
 
   async probe(): Promise<Health> {

@@ -1,7 +1,14 @@
 import { afterAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { certify } from "../../flink-sql/certification.js";
-import { awaitRunning, cancelJob, latestCheckpoint, submitTallyJob } from "../../flink-sql/job.js";
+import {
+  awaitRunning,
+  cancelJob,
+  latestCheckpoint,
+  restoredFrom,
+  submitTallyJob,
+} from "../../local/tally-job.js";
+import { stackContext } from "../../local/stack.js";
 import { jobJdbcSinks, postgresTypesFor } from "../../flink-sql/sinks.js";
 import { endpoints } from "../../local/endpoints.js";
 import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
@@ -71,12 +78,6 @@ async function latestPerKey(
   return latest;
 }
 
-async function restoredFrom(jobId: string): Promise<string | undefined> {
-  const response = await fetch(`${endpoints().flinkRestUrl}/jobs/${jobId}/checkpoints`);
-  const stats = (await response.json()) as { latest?: { restored?: { external_path?: string } | null } };
-  return stats.latest?.restored?.external_path;
-}
-
 describe("the Flink SQL tally job", () => {
   let stage: ElectionStage | undefined;
   let jobId: string | undefined;
@@ -87,7 +88,7 @@ describe("the Flink SQL tally job", () => {
   });
 
   it("parses every script and writes only columns the PostgreSQL migrations define", async () => {
-    expect(await submitTallyJob({ validateOnly: true })).toBe("valid:9");
+    expect(await submitTallyJob(stackContext(), { validateOnly: true })).toBe("valid:10");
     const db = new pg.Client({ connectionString: endpoints().databaseUrl });
     await db.connect();
     try {
@@ -130,7 +131,7 @@ describe("the Flink SQL tally job", () => {
     const election = knownElection(3000, 7, castFrom);
     await publishRegister(stage, election);
     await recordVotes(stage, election.votes);
-    jobId = await submitTallyJob();
+    jobId = await submitTallyJob(stackContext(), { election: "flink-test" });
     await awaitRunning(jobId);
     const delivered = deliveryOrder(election.votes, 11);
     expect(delivered.length).toBeGreaterThan(election.votes.length);
@@ -167,7 +168,10 @@ describe("the Flink SQL tally job", () => {
     const election = knownElection(4000, 13, castFrom);
     await publishRegister(active, election);
     // Checkpoints every 2 s, so that several fall within the votes' arrival.
-    const firstJob = await submitTallyJob({ checkpointInterval: "2s" });
+    const firstJob = await submitTallyJob(stackContext(), {
+      election: "flink-test",
+      checkpointInterval: "2s",
+    });
     jobId = firstJob;
     await awaitRunning(firstJob);
 
@@ -199,7 +203,12 @@ describe("the Flink SQL tally job", () => {
     await cancelJob(firstJob);
     // Only the newest checkpoint is retained on cancellation; earlier ones are already gone.
     checkpoint = await latestCheckpoint(firstJob);
-    jobId = await submitTallyJob({ restoreFrom: checkpoint, checkpointInterval: "2s" });
+    if (checkpoint === undefined) throw new Error("no checkpoint retained on cancellation");
+    jobId = await submitTallyJob(stackContext(), {
+      election: "flink-test",
+      restoreFrom: checkpoint,
+      checkpointInterval: "2s",
+    });
     await awaitRunning(jobId);
     const sentAtRestart = sent;
     restarted = true;
