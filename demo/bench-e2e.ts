@@ -4,6 +4,7 @@ import { EnvReader } from "../local/settings.js";
 import { runElection } from "./election-run.js";
 import { freshnessSamples, quantile, type TallyObservation } from "./freshness.js";
 import { statusLine } from "./scoreboard.js";
+import { sleep } from "../producers/runtime/waiting.js";
 
 /**
  * `make bench-e2e`: a large election end to end on the running stack, registration and voting at
@@ -23,6 +24,8 @@ async function main(): Promise<number> {
   // timed but not counted, measures the platform rather than the JIT (BENCH_WARMUP_VOTERS=0: none).
   if (warmupVoters > 0) {
     const warmup = await runElection({
+      election: "bench-e2e-warmup",
+      resume: false,
       voters: warmupVoters,
       seed,
       rateLimit: 0,
@@ -50,12 +53,14 @@ async function main(): Promise<number> {
         if (seen.at(-1)?.votes !== votes) seen.push({ at, votes });
         history.set(row.candidate_id, seen);
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
   };
 
   let lastLine = 0;
   const result = await runElection({
+    election: "bench-e2e",
+    resume: false,
     voters,
     seed,
     rateLimit: 0,

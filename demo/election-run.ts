@@ -1,13 +1,22 @@
+import { join } from "node:path";
 import pg from "pg";
 import { certify, type Certification } from "../flink-sql/certification.js";
-import { awaitRunning, submitTallyJob } from "../flink-sql/job.js";
+import { markClosed, markOpen, openElection, type OpenElection } from "../local/elections.js";
 import { endpoints } from "../local/endpoints.js";
+import { LockHeld, withLock } from "../local/lock.js";
+import { stackContext } from "../local/stack.js";
+import { liveTallyJob, resumeTallyJob } from "../local/tally-job.js";
+import { sleep } from "../producers/runtime/waiting.js";
+import { ElectionOffsets } from "./offsets.js";
+import { Patience } from "./patience.js";
 import { resetElection } from "./reset.js";
 import { tallied, type ElectionSnapshot } from "./scoreboard.js";
-import { ElectionOffsets } from "./offsets.js";
-import { runToCompletion, startService, stopService, type RunningService } from "./services.js";
+import { startService } from "./services.js";
+import { Supervised } from "./supervisor.js";
 
 export interface ElectionRunOptions {
+  /** The election's name: what its open state, lock and tally job's checkpoints are kept under. */
+  readonly election: string;
   readonly voters: number;
   readonly seed: number;
   /** Votes per second the voting service may cast; 0 for no limit. */
@@ -18,26 +27,37 @@ export interface ElectionRunOptions {
   readonly registerFirst: boolean;
   /** Show registration's own progress bar (on a terminal). */
   readonly showRegistration: boolean;
+  /** Carry on with the election of this name if it is open, rather than starting it anew. */
+  readonly resume: boolean;
   readonly say: (line: string) => void;
   readonly onSnapshot?: (snapshot: ElectionSnapshot) => void;
   /** Called while voting runs, as often as it likes to sample (the benchmark's freshness probe). */
-  readonly whileVoting?: (db: pg.Pool, stop: AbortSignal) => Promise<void>;
+  readonly whileVoting?: (db: pg.Pool, stop: AbortSignal, services: ElectionServices) => Promise<void>;
+}
+
+/** The election's services as they run, each supervised as its Kubernetes workload would be. */
+export interface ElectionServices {
+  readonly registration: Supervised;
+  readonly voting: Supervised;
 }
 
 export interface ElectionRunResult {
+  readonly election: OpenElection;
+  /** Whether an open election was carried on rather than started. */
+  readonly resumed: boolean;
   readonly registrationStartedAt: number;
   readonly votingStartedAt: number;
   readonly votingEndedAt: number;
   readonly certifiedAt: number;
   readonly certification: Certification;
-  /** Voters sent to the dead-letter topic instead of voting; a sound election has none. */
+  /** Records sent to the dead-letter topic instead of voting; a sound election has none. */
   readonly deadLetters: number;
+  /** Times the supervisor started a service again after it died. */
+  readonly restarts: number;
 }
 
 /** The voting service's consumer group here; the election's backlog is read from the broker by it. */
 const VOTING_GROUP = "livetally-voting";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The register's and the ledger's sizes. Counting a million rows every second would cost PostgreSQL a
@@ -87,37 +107,70 @@ export async function readSnapshot(
   return snapshot;
 }
 
+/** A tally job missing this long while its election is open is resumed by the run itself. */
+const TALLY_JOB_GRACE_MS = 15_000;
+
+/**
+ * Watches over the election's tally job as the Flink operator would: when the job is gone (Flink
+ * restarted without resuming it, or the job was cancelled) it is resumed from its newest checkpoint.
+ */
+class TallyJobWatch {
+  private missingSince: number | undefined;
+
+  constructor(
+    private readonly election: string,
+    private readonly patience: Patience,
+    private readonly say: (line: string) => void,
+  ) {}
+
+  async check(): Promise<void> {
+    const live = await this.patience.of("flink", () => liveTallyJob());
+    if (live !== undefined) {
+      this.missingSince = undefined;
+      return;
+    }
+    this.missingSince ??= Date.now();
+    if (Date.now() - this.missingSince < TALLY_JOB_GRACE_MS) return;
+    this.say(`the tally job of ${this.election} is gone; resuming it from its newest checkpoint`);
+    const resumed = await this.patience.of("flink", () => resumeTallyJob(stackContext(), this.election));
+    this.say(
+      `tally job ${resumed.jobId} running (from ${resumed.restoredFrom ?? "the start of the topics"})`,
+    );
+    this.missingSince = undefined;
+  }
+}
+
 /**
  * Voting is over when registration has finished and the voting service has committed every voter in
  * the topic, which it does only once their vote is stored and produced.
  */
 async function awaitVotingDone(
-  registration: RunningService,
-  voting: RunningService,
+  services: ElectionServices,
   offsets: ElectionOffsets,
   db: pg.Pool,
+  patience: Patience,
+  tallyJob: TallyJobWatch,
   onSnapshot: ((s: ElectionSnapshot) => void) | undefined,
 ): Promise<void> {
   let registered = false;
-  void registration.exited.then((code) => (registered = code === 0));
+  let registrationFailed: Error | undefined;
+  services.registration.completed.then(
+    () => (registered = true),
+    (e: unknown) => (registrationFailed = e as Error),
+  );
   let previous: ElectionSnapshot | undefined;
   for (let tick = 1; ; tick++) {
     // The broker is asked four times a second, so the election closes soon after its last vote; the
-    // view refreshes once a second.
+    // view refreshes once a second, the tally job is looked at every five.
     await sleep(250);
-    if (voting.process.exitCode !== null) {
-      throw new Error(`the voting service exited with ${voting.process.exitCode}; see ${voting.logFile}`);
-    }
-    if (registration.process.exitCode !== null && registration.process.exitCode !== 0) {
-      throw new Error(
-        `registration exited with ${registration.process.exitCode}; see ${registration.logFile}`,
-      );
-    }
+    if (registrationFailed) throw registrationFailed;
     if (tick % 4 === 0) {
-      previous = await readSnapshot(db, previous);
+      const before = previous;
+      previous = await patience.of("postgres", () => readSnapshot(db, before));
       onSnapshot?.(previous);
     }
-    if (registered && (await offsets.votersPending(VOTING_GROUP)) === 0) return;
+    if (tick % 20 === 0) await tallyJob.check();
+    if (registered && (await patience.of("kafka", () => offsets.votersPending(VOTING_GROUP))) === 0) return;
   }
 }
 
@@ -126,83 +179,155 @@ async function awaitVotingDone(
  * so the exact certification (a full comparison, seconds of database time at a million voters) runs
  * once rather than over and over while the last votes are still on their way.
  */
-async function awaitTallied(db: pg.Pool, deadline: number): Promise<void> {
-  const { rows } = await db.query<{ ledger: string }>("SELECT count(*) AS ledger FROM votes");
-  const ledger = Number(rows[0]?.ledger);
-  while (Date.now() < deadline) {
-    const tallied = await db.query<{ votes: string | null }>(
-      "SELECT sum(votes) AS votes FROM tally_by_candidate",
-    );
-    if (Number(tallied.rows[0]?.votes ?? 0) === ledger) return;
+async function awaitTallied(db: pg.Pool, patience: Patience, tallyJob: TallyJobWatch, deadline: number) {
+  const ledger = await patience.of("postgres", async () => {
+    const { rows } = await db.query<{ ledger: string }>("SELECT count(*) AS ledger FROM votes");
+    return Number(rows[0]?.ledger);
+  });
+  for (let tick = 1; Date.now() < deadline; tick++) {
+    const votes = await patience.of("postgres", async () => {
+      const { rows } = await db.query<{ votes: string | null }>(
+        "SELECT sum(votes) AS votes FROM tally_by_candidate",
+      );
+      return Number(rows[0]?.votes ?? 0);
+    });
+    if (votes === ledger) return;
+    if (tick % 50 === 0) await tallyJob.check();
     await sleep(100);
   }
 }
 
-/** Runs a whole election on the local stack, from an empty register to certified tallies. */
+/**
+ * Runs a whole election on the local stack, from an empty register (or from where an open election of
+ * the same name stands) to certified tallies. Its services are supervised and the engines' outages
+ * waited out, so a fault anywhere delays the election but does not end it.
+ */
 export async function runElection(options: ElectionRunOptions): Promise<ElectionRunResult> {
+  const ctx = stackContext();
+  // One run per election at a time: a second would register and vote for the same electorate.
+  const lock = join(ctx.settings.stackDir, "run", `election-${options.election}.lock`);
+  try {
+    return await withLock(lock, () => run(options), 0);
+  } catch (e) {
+    if (e instanceof LockHeld) {
+      throw new Error(
+        `the election ${options.election} is being run by another process (pid ${e.holder}) on this stack`,
+      );
+    }
+    throw e;
+  }
+}
+
+async function run(options: ElectionRunOptions): Promise<ElectionRunResult> {
   const { say } = options;
-  say("resetting the local election (topics, tables, tally job)");
-  await resetElection();
+  const ctx = stackContext();
+  const patience = new Patience(say);
+  const open = options.resume ? openElection(ctx.settings, options.election) : undefined;
+  let election: OpenElection;
+  if (open) {
+    election = open;
+    say(
+      `carrying on with the open election ${open.name} (opened ${open.openedAt}, ${open.voters.toLocaleString("en-US")} voters, seed ${open.seed}); DEMO_FRESH=1 starts it anew`,
+    );
+  } else {
+    say("resetting the local election (topics, tables, tally job)");
+    await resetElection();
+    election = {
+      name: options.election,
+      voters: options.voters,
+      seed: options.seed,
+      rateLimit: options.rateLimit,
+      openedAt: new Date().toISOString(),
+    };
+    markOpen(ctx.settings, election);
+  }
   say("starting the Flink SQL tally job");
-  const jobId = await submitTallyJob();
-  await awaitRunning(jobId);
-  say(`tally job ${jobId} running`);
+  const job = await patience.of("flink", () => resumeTallyJob(ctx, election.name));
+  say(`tally job ${job.jobId} running${job.restoredFrom ? ` (resumed from ${job.restoredFrom})` : ""}`);
+  const tallyJob = new TallyJobWatch(election.name, patience, say);
 
   const db = new pg.Pool({ connectionString: endpoints().databaseUrl, max: 3 });
-  const offsets = await ElectionOffsets.open();
-  const seed = String(options.seed);
+  // A connection lost while idle (PostgreSQL restarting) is replaced at the next query.
+  db.on("error", () => undefined);
+  const offsets = await patience.of("kafka", () => ElectionOffsets.open());
+  const seed = String(election.seed);
   try {
     const registrationStartedAt = Date.now();
-    say(`registering ${options.voters.toLocaleString("en-US")} voters (seed ${seed})`);
-    const registration = startService(
-      "registration",
-      "producers/registration/main.ts",
-      ["--voters", String(options.voters), "--seed", seed],
-      { ELECTION_SEED: seed },
-      { inheritOutput: options.showRegistration },
-    );
-    if (options.registerFirst) await runToCompletion(registration);
+    say(`registering ${election.voters.toLocaleString("en-US")} voters (seed ${seed})`);
+    const registration = new Supervised({
+      name: "registration",
+      policy: "on-failure",
+      say,
+      start: () =>
+        startService(
+          "registration",
+          "producers/registration/main.ts",
+          ["--voters", String(election.voters), "--seed", seed],
+          { ELECTION_SEED: seed },
+          { inheritOutput: options.showRegistration },
+        ),
+    });
+    if (options.registerFirst) await registration.completed;
 
     const votingStartedAt = Date.now();
     say(
-      `voting opens${options.rateLimit > 0 ? ` at up to ${options.rateLimit.toLocaleString("en-US")} votes/s` : ""}`,
+      `voting opens${election.rateLimit > 0 ? ` at up to ${election.rateLimit.toLocaleString("en-US")} votes/s` : ""}`,
     );
-    const voting = startService("voting", "producers/voting/main.ts", [], {
-      ELECTION_SEED: seed,
-      HTTP_PORT: String(options.votingPort),
-      VOTING_RATE_LIMIT: String(options.rateLimit),
-      VOTING_CONSUMER_GROUP: VOTING_GROUP,
+    const voting = new Supervised({
+      name: "the voting service",
+      policy: "always",
+      say,
+      start: () =>
+        startService("voting", "producers/voting/main.ts", [], {
+          ELECTION_SEED: seed,
+          HTTP_PORT: String(options.votingPort),
+          VOTING_RATE_LIMIT: String(election.rateLimit),
+          VOTING_CONSUMER_GROUP: VOTING_GROUP,
+        }),
     });
+    const services = { registration, voting };
     const stopSampling = new AbortController();
-    const sampling = options.whileVoting?.(db, stopSampling.signal);
+    const sampling = options.whileVoting?.(db, stopSampling.signal, services);
     try {
-      await awaitVotingDone(registration, voting, offsets, db, options.onSnapshot);
+      await awaitVotingDone(services, offsets, db, patience, tallyJob, options.onSnapshot);
     } catch (e) {
-      await stopService(voting);
+      stopSampling.abort();
+      await Promise.allSettled([voting.stop(), registration.stop(), sampling]);
       throw e;
     }
     // Every vote is stored and produced: the service winds down while the tallies settle.
-    const votingStopped = stopService(voting);
-    await runToCompletion(registration);
+    const votingStopped = voting.stop();
+    await registration.completed;
     const votingEndedAt = Date.now();
     say("voting closed; waiting for the tallies to settle");
 
-    await awaitTallied(db, Date.now() + 120_000);
-    let certification = await certify(db);
+    await awaitTallied(db, patience, tallyJob, Date.now() + 120_000);
+    let certification = await patience.of("postgres", () => certify(db));
     const deadline = Date.now() + 120_000;
     while (!certification.match && Date.now() < deadline) {
       await sleep(500);
-      certification = await certify(db);
+      certification = await patience.of("postgres", () => certify(db));
     }
     const certifiedAt = Date.now();
     await votingStopped;
     stopSampling.abort();
     await sampling;
-    options.onSnapshot?.(await readSnapshot(db, undefined, "exact"));
-    const deadLetters = await offsets.deadLetters();
-    return { registrationStartedAt, votingStartedAt, votingEndedAt, certifiedAt, certification, deadLetters };
+    options.onSnapshot?.(await patience.of("postgres", () => readSnapshot(db, undefined, "exact")));
+    const deadLetters = await patience.of("kafka", () => offsets.deadLetters());
+    markClosed(ctx.settings, election.name);
+    return {
+      election,
+      resumed: open !== undefined,
+      registrationStartedAt,
+      votingStartedAt,
+      votingEndedAt,
+      certifiedAt,
+      certification,
+      deadLetters,
+      restarts: registration.restarts + voting.restarts,
+    };
   } finally {
-    await offsets.close();
+    await offsets.close().catch(() => undefined);
     await db.end();
   }
 }

@@ -2,12 +2,14 @@ import { certificationLine } from "../flink-sql/certification.js";
 import { EnvReader } from "../local/settings.js";
 import { stackContext, stackUp } from "../local/stack.js";
 import { topics } from "../schemas/topics.js";
+import { DEMO_ELECTION } from "./election-name.js";
 import { runElection } from "./election-run.js";
 import { renderScoreboard, statusLine, type ElectionSnapshot } from "./scoreboard.js";
 
 /**
  * `make demo`: a whole election on the local stack, shown live in the terminal, ending with the
- * certification of the streamed tallies against the ledger.
+ * certification of the streamed tallies against the ledger. Run again while its election is open (it
+ * was interrupted), it carries that election on; DEMO_FRESH=1 starts a new one.
  */
 async function main(): Promise<number> {
   const env = new EnvReader(process.env);
@@ -15,6 +17,7 @@ async function main(): Promise<number> {
   const seed = env.positiveInt("ELECTION_SEED", 2026);
   const rateLimit = env.nonNegativeNumber("VOTING_RATE_LIMIT", 2_000);
   const votingPort = env.port("DEMO_VOTING_HTTP_PORT", 29464);
+  const fresh = env.wholeNumber("DEMO_FRESH", 0) > 0;
   env.done("demo");
 
   const tty = Boolean(process.stdout.isTTY) && process.env.CI !== "true";
@@ -34,6 +37,8 @@ async function main(): Promise<number> {
     }
   };
   const result = await runElection({
+    election: DEMO_ELECTION,
+    resume: !fresh,
     voters,
     seed,
     rateLimit,
@@ -47,6 +52,7 @@ async function main(): Promise<number> {
   say(
     `registration ${seconds(result.votingStartedAt - result.registrationStartedAt)} s, voting ${seconds(result.votingEndedAt - result.votingStartedAt)} s, settled ${seconds(result.certifiedAt - result.votingEndedAt)} s after voting closed`,
   );
+  if (result.restarts > 0) say(`the services were started again ${result.restarts} time(s) after dying`);
   say(
     result.deadLetters === 0
       ? "every voter was handled: no dead letters"

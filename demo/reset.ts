@@ -1,21 +1,26 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import pg from "pg";
-import { cancelJob, tallyJobs } from "../flink-sql/job.js";
+import { markClosed, openElections } from "../local/elections.js";
 import { endpoints } from "../local/endpoints.js";
+import { stackContext } from "../local/stack.js";
+import { cancelTallyJobs } from "../local/tally-job.js";
 import { SchemaRegistryClient } from "../producers/runtime/registry.js";
+import { sleep } from "../producers/runtime/waiting.js";
 import { applyMigrations, createTopics, registerSchemas } from "../producers/setup/setup.js";
 import { allTopics } from "../schemas/topics.js";
 
 /**
- * Clears the local stack for a new election: no tally job, every topic and consumer group deleted and
- * the topics created empty, migrations applied and every table emptied, schemas registered. Returns
- * the schema ids by subject.
+ * Clears the local stack for a new election: no tally job, no open election and no checkpoint of one,
+ * every topic and consumer group deleted and the topics created empty, migrations applied and every
+ * table emptied, schemas registered. Returns the schema ids by subject.
  */
 export async function resetElection(): Promise<Record<string, number>> {
-  for (const job of await tallyJobs()) {
-    if (job.state === "RUNNING" || job.state === "RESTARTING" || job.state === "CREATED")
-      await cancelJob(job.jid);
-  }
+  const ctx = stackContext();
+  await cancelTallyJobs();
+  for (const election of openElections(ctx.settings)) markClosed(ctx.settings, election.name);
+  rmSync(join(ctx.settings.dataDir, "flink", "checkpoints"), { recursive: true, force: true });
   const ep = endpoints();
   const kafka = new Kafka({
     clientId: "election-reset",
@@ -42,7 +47,7 @@ export async function resetElection(): Promise<Record<string, number>> {
       break;
     } catch (e) {
       if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
   const db = new pg.Pool({ connectionString: ep.databaseUrl, max: 1 });

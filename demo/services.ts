@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
+import { constants } from "node:os";
 import { join } from "node:path";
 import { stackContext } from "../local/stack.js";
 import { repoRoot } from "../versions.js";
@@ -23,7 +24,9 @@ export function startService(
   const logDir = stackContext().settings.logDir;
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${name}.log`);
-  const child = spawn(join(repoRoot, "node_modules", ".bin", "tsx"), [join(repoRoot, script), ...args], {
+  // Node itself with tsx as a loader, not the tsx command, which would run the service as a child of its
+  // own: a signal to the pid here (SIGKILL, as a node's kubelet may send) then reaches the service.
+  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, script), ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: options.inheritOutput ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
@@ -33,21 +36,9 @@ export function startService(
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
   }
+  // A process ended by a signal exits, as a shell reports it, with 128 plus the signal's number.
   const exited = new Promise<number>((resolve) =>
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+    child.on("exit", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0))),
   );
   return { name, process: child, logFile, exited };
-}
-
-/** Runs a service to its end; rejects naming its log when it fails. */
-export async function runToCompletion(service: RunningService): Promise<void> {
-  const code = await service.exited;
-  if (code !== 0) throw new Error(`${service.name} exited with ${code}; see ${service.logFile}`);
-}
-
-/** Stops a service with SIGTERM, as Kubernetes does, and waits for it to finish its batch. */
-export async function stopService(service: RunningService): Promise<number> {
-  if (service.process.exitCode !== null) return service.process.exitCode;
-  service.process.kill("SIGTERM");
-  return service.exited;
 }

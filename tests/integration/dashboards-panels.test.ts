@@ -15,9 +15,10 @@ import {
 } from "../../dashboards/election/queries.js";
 import { renderSql } from "../../dashboards/macros.js";
 import { metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "../../dashboards/model.js";
-import { cancelJob, runningTallyJob } from "../../flink-sql/job.js";
+import { cancelTallyJobs, liveTallyJob } from "../../local/tally-job.js";
 import { runElection, type ElectionRunResult } from "../../demo/election-run.js";
 import { endpoints } from "../../local/endpoints.js";
+import { sleep } from "../../producers/runtime/waiting.js";
 
 /**
  * The dashboards' queries against the real engines, after one real election on the local stack:
@@ -128,6 +129,8 @@ const liveMetricNames = new Set<string>();
 beforeAll(async () => {
   const votingPort = await freePort();
   result = await runElection({
+    election: "dashboards-test",
+    resume: false,
     voters: VOTERS,
     seed: 4242,
     rateLimit: 0,
@@ -145,7 +148,7 @@ beforeAll(async () => {
         } catch {
           // not listening yet, or already stopped
         }
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
     },
   });
@@ -169,8 +172,7 @@ afterAll(async () => {
   await reader?.end();
   await app?.end();
   // The election's tally job would otherwise keep a JVM busy while the next test file runs.
-  const job = await runningTallyJob();
-  if (job) await cancelJob(job);
+  await cancelTallyJobs();
 });
 
 describe("after a real election", () => {
@@ -242,11 +244,13 @@ describe("every Prometheus panel", () => {
   /*
    * The Prometheus reporter names a Flink metric by its scope: flink_jobmanager_job_<m> is job metric
    * m, flink_taskmanager_job_task_<m> task metric m of some subtask, and
-   * flink_taskmanager_job_task_operator_<m> operator metric m. The REST API lists the same metrics of
-   * the running job, as <m>, <subtask>.<m> and <subtask>.<operator>.<m>.
+   * flink_taskmanager_job_task_operator_<m> operator metric m, and
+   * flink_taskmanager_job_task_operator_<key>_<m> operator metric m in a key/value group. The REST API
+   * lists the same metrics of the running job, as <m>, <subtask>.<m>, <subtask>.<operator>.<m> and
+   * <subtask>.<operator>.<key>.<value>.<m>.
    */
   it("uses Flink metrics that the running tally job reports at the scope the name says", async () => {
-    const jobId = await runningTallyJob();
+    const jobId = (await liveTallyJob())?.jid;
     expect(jobId).toBeDefined();
     const flink = endpoints().flinkRestUrl;
     const get = async <T>(path: string) => (await (await fetch(`${flink}${path}`)).json()) as T;
@@ -269,8 +273,13 @@ describe("every Prometheus panel", () => {
           const operator = /^flink_taskmanager_job_task_operator_(\w+)$/.exec(name)?.[1];
           const task = /^flink_taskmanager_job_task_(\w+)$/.exec(name)?.[1];
           const job = /^flink_jobmanager_job_(\w+)$/.exec(name)?.[1];
-          if (operator)
-            return !vertexMetrics.some((id) => id.split(".").length > 2 && id.endsWith(`.${operator}`));
+          if (operator) {
+            const [key, metric] = operator.split("_");
+            const inGroup = metric === undefined ? undefined : new RegExp(`\\.${key}\\.[^.]+\\.${metric}$`);
+            return !vertexMetrics.some(
+              (id) => (id.split(".").length > 2 && id.endsWith(`.${operator}`)) || inGroup?.test(id),
+            );
+          }
           if (task) return !vertexMetrics.includes(`0.${task}`);
           return !jobMetrics.includes(job ?? "");
         });
