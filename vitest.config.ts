@@ -7,7 +7,10 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{local,producers,schemas,dashboards,cdk8s,flink-sql,demo}/**/*.test.ts", "*.test.ts"],
+          include: [
+            "{local,producers,schemas,dashboards,cdk8s,flink-sql,demo,chaos}/**/*.test.ts",
+            "*.test.ts",
+          ],
           exclude: ["**/node_modules/**", "cdk8s/imports/**"],
         },
       },
