@@ -81,6 +81,7 @@ export function operationsDashboard(): Dashboard {
     .withPanel(graph("Backpressure and busy time", q.backpressure, "ms", 12))
     .withPanel(graph("Last checkpoint duration", q.checkpointDuration, "ms", 12))
     .withPanel(graph("Checkpoints completed and failed", q.checkpointFailures, "short", 12))
+    .withPanel(graph("Records rejected by the checks, by reason", q.rejectedRecords, "short", 24))
     .withRow(new RowBuilder("PostgreSQL"))
     .withPanel(graph("Connections by state", q.postgresConnections, "short", 12))
     .withPanel(graph("Transactions per second", q.postgresTransactions, "ops", 12))

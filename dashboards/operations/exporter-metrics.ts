@@ -16,7 +16,10 @@ export const exporterMetrics = {
    * Metrics: https://nightlies.apache.org/flink/flink-docs-release-2.0/docs/ops/metrics/ (IO:
    * numRecordsIn/OutPerSecond, backPressuredTimeMsPerSecond, busyTimeMsPerSecond; Checkpointing:
    * lastCheckpointDuration, numberOfFailedCheckpoints, numberOfCompletedCheckpoints; Connectors, the
-   * FLIP-33 source metric pendingRecords, which the Kafka source reports per operator).
+   * FLIP-33 source metric pendingRecords, which the Kafka source reports per operator). A metric in a
+   * key/value group (MetricGroup#addGroup(key, value), "User Variables" on that page) gets the key in its
+   * name and the value as a label: the tally job's count_rejection counts rejectedRecords in a group
+   * reason=<reason>, reported as flink_taskmanager_job_task_operator_reason_rejectedRecords{reason=...}.
    */
   flink: {
     source: "https://nightlies.apache.org/flink/flink-docs-release-2.0/docs/ops/metrics/",
@@ -26,6 +29,7 @@ export const exporterMetrics = {
       "flink_taskmanager_job_task_backPressuredTimeMsPerSecond",
       "flink_taskmanager_job_task_busyTimeMsPerSecond",
       "flink_taskmanager_job_task_operator_pendingRecords",
+      "flink_taskmanager_job_task_operator_reason_rejectedRecords",
       "flink_jobmanager_job_lastCheckpointDuration",
       "flink_jobmanager_job_numberOfFailedCheckpoints",
       "flink_jobmanager_job_numberOfCompletedCheckpoints",

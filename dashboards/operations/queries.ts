@@ -53,6 +53,13 @@ export const operationsQueries = {
       legend: "completed",
     },
   ],
+  // Records the tally job kept in rejected_records instead of counting (flink-sql/sql/25-checks.sql).
+  rejectedRecords: [
+    {
+      expr: "sum by (reason) (increase(flink_taskmanager_job_task_operator_reason_rejectedRecords[$__rate_interval]))",
+      legend: "{{reason}}",
+    },
+  ],
   backpressure: [
     {
       expr: "max by (task_name) (flink_taskmanager_job_task_backPressuredTimeMsPerSecond)",
