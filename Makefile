@@ -6,12 +6,8 @@ SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
 
 STACK := npx --no-install tsx local/cli.ts
-MVN_VERSIONS := -Dflink.version=$(FLINK_VERSION) \
-	-Dflink.kafka.connector.version=$(FLINK_KAFKA_CONNECTOR_VERSION) \
-	-Dflink.jdbc.connector.version=$(FLINK_JDBC_CONNECTOR_VERSION) \
-	-Dpostgres.jdbc.version=$(POSTGRES_JDBC_VERSION) \
-	-Dlog4j.version=$(LOG4J_VERSION) \
-	-Djunit.version=$(JUNIT_VERSION)
+# Every pin of versions.env as a Maven -D property: the poms name the versions they use by these keys.
+MAVEN_PINS := $(foreach key,$(shell sed -n 's/^\([A-Z0-9_]*\)=.*/\1/p' versions.env),-D$(key)=$($(key)))
 
 ##@ General
 
@@ -67,8 +63,8 @@ format: node_modules ## Format the TypeScript, JSON and YAML sources.
 	npx --no-install prettier --write .
 
 .PHONY: flink-runner
-flink-runner: ## Build the Flink SQL runner jar (flink-sql/runner).
-	cd flink-sql/runner && mvn -B -q $(MVN_VERSIONS) package
+flink-runner: ## Build the Flink SQL runner jar and run its tests (flink-sql/runner).
+	cd flink-sql/runner && mvn -B -q $(MAVEN_PINS) package
 
 # Each part of the pipeline keeps its own targets beside its code.
--include producers/producers.mk flink-sql/flink-sql.mk demo/demo.mk chaos/chaos.mk bench/bench.mk dashboards/dashboards.mk cdk8s/cdk8s.mk
+include producers/producers.mk demo/demo.mk chaos/chaos.mk bench/bench.mk dashboards/dashboards.mk cdk8s/cdk8s.mk

@@ -35,6 +35,11 @@ export type Versions = Readonly<Record<VersionKey, string>>;
 
 export const repoRoot = dirname(fileURLToPath(import.meta.url));
 
+/** Every pin as a Maven -D property: the poms name the versions they use by versions.env's keys. */
+export function mavenProperties(v: Versions): string[] {
+  return KEYS.map((key) => `-D${key}=${v[key]}`);
+}
+
 /** Parses KEY=VALUE lines; comments and blank lines are skipped. */
 export function parseVersions(text: string): Versions {
   const found = new Map<string, string>();

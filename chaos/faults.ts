@@ -1,4 +1,4 @@
-import type { ElectionServices } from "../demo/election-run.js";
+import type { ElectionServices } from "../local/election/run.js";
 import type { StackContext } from "../local/engine.js";
 import { stopByPidFile } from "../local/processes.js";
 import { stackEngines, stackUp } from "../local/stack.js";

@@ -1,4 +1,4 @@
-import { EnvReader } from "../local/settings.js";
+import { EnvReader } from "../producers/runtime/env.js";
 import { chaosLine, chaosPassed, runChaos } from "./run.js";
 
 /**

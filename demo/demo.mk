@@ -1,4 +1,4 @@
-##@ Election demo and end-to-end benchmark
+##@ Election demo
 
 # The demo registers 100,000 voters unless VOTERS is given on the command line or in the environment.
 DEMO_VOTERS := $(if $(filter command line environment,$(origin VOTERS)),$(VOTERS),100000)
@@ -6,7 +6,3 @@ DEMO_VOTERS := $(if $(filter command line environment,$(origin VOTERS)),$(VOTERS
 .PHONY: demo
 demo: node_modules ## Run a whole election locally, live in the terminal, and certify it (VOTERS=100000).
 	VOTERS=$(DEMO_VOTERS) npx --no-install tsx demo/main.ts
-
-.PHONY: bench-e2e
-bench-e2e: node_modules stack-up ## Benchmark a 1,000,000-voter election end to end (BENCH_VOTERS to change).
-	npx --no-install tsx demo/bench-e2e.ts

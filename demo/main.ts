@@ -1,10 +1,11 @@
 import { certificationLine } from "../flink-sql/certification.js";
-import { EnvReader } from "../local/settings.js";
+import { EnvReader } from "../producers/runtime/env.js";
 import { stackContext, stackUp } from "../local/stack.js";
 import { topics } from "../schemas/topics.js";
 import { DEMO_ELECTION } from "./election-name.js";
-import { runElection } from "./election-run.js";
-import { renderScoreboard, statusLine, type ElectionSnapshot } from "./scoreboard.js";
+import { runElection } from "../local/election/run.js";
+import type { ElectionSnapshot } from "../local/election/snapshot.js";
+import { renderScoreboard, statusLine } from "./scoreboard.js";
 
 /**
  * `make demo`: a whole election on the local stack, shown live in the terminal, ending with the

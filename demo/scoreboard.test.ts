@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { leader, renderScoreboard, statusLine, type ElectionSnapshot } from "./scoreboard.js";
+import type { ElectionSnapshot } from "../local/election/snapshot.js";
+import { leader, renderScoreboard, statusLine } from "./scoreboard.js";
 
 const snapshot: ElectionSnapshot = {
   at: new Date("2026-11-03T20:15:30Z"),

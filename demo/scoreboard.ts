@@ -1,30 +1,8 @@
-/** What the terminal scoreboard shows, read from the result tables once a second. */
-export interface ElectionSnapshot {
-  readonly at: Date;
-  readonly registered: number;
-  /** Votes in the ledger (PostgreSQL). */
-  readonly ledgerVotes: number;
-  readonly candidates: ReadonlyArray<{
-    readonly name: string;
-    readonly party: string;
-    readonly votes: number;
-  }>;
-  readonly states: ReadonlyArray<{
-    readonly state: string;
-    readonly registered: number;
-    readonly votes: number;
-    readonly turnoutPct: number;
-  }>;
-  /** Tallied votes per second over the last interval. */
-  readonly votesPerSecond: number;
-}
+import { tallied, type ElectionSnapshot } from "../local/election/snapshot.js";
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 const pct = (n: number) => `${n.toFixed(1)}%`;
 
-export function tallied(s: ElectionSnapshot): number {
-  return s.candidates.reduce((n, c) => n + c.votes, 0);
-}
 
 /** The leader and the margin over the runner-up, in votes and in points of share. */
 export function leader(s: ElectionSnapshot): string {

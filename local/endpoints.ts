@@ -1,8 +1,9 @@
-import { EnvReader, stackSettings } from "./settings.js";
+import { EnvReader } from "../producers/runtime/env.js";
+import { stackSettings } from "./settings.js";
 
 /**
- * How tests and services reach Kafka, the schema registry, PostgreSQL and Flink. Each can be set
- * outright (as Kubernetes does); otherwise it points at the local stack's defaults.
+ * How the local stack's tools and tests reach Kafka, the schema registry, PostgreSQL and Flink. Each
+ * can be set outright; otherwise it points at the local stack.
  */
 export interface Endpoints {
   readonly kafkaBrokers: readonly string[];
@@ -15,13 +16,8 @@ export function endpoints(env: NodeJS.ProcessEnv = process.env): Endpoints {
   const stack = stackSettings(env);
   const r = new EnvReader(env);
   const pg = stack.postgres;
-  const brokers = r
-    .string("KAFKA_BOOTSTRAP_SERVERS", `127.0.0.1:${stack.kafka.port}`)
-    .split(",")
-    .map((b) => b.trim())
-    .filter((b) => b !== "");
   const result: Endpoints = {
-    kafkaBrokers: brokers,
+    kafkaBrokers: r.hostPorts("KAFKA_BOOTSTRAP_SERVERS", `127.0.0.1:${stack.kafka.port}`),
     registryUrl: r.url("SCHEMA_REGISTRY_URL", `http://127.0.0.1:${stack.registry.port}/apis/ccompat/v7`, [
       "http:",
       "https:",
@@ -33,9 +29,20 @@ export function endpoints(env: NodeJS.ProcessEnv = process.env): Endpoints {
     ),
     flinkRestUrl: r.url("FLINK_REST_URL", `http://127.0.0.1:${stack.flink.port}`, ["http:", "https:"]),
   };
-  if (brokers.length === 0) {
-    throw new Error("KAFKA_BOOTSTRAP_SERVERS: expected host:port[,host:port...]");
-  }
   r.done("endpoint");
   return result;
+}
+
+/**
+ * The environment a service of producers/ runs with on the local stack: the engines' addresses, which
+ * the services require (Kubernetes sets them), filled in from the stack unless already set.
+ */
+export function localServiceEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const e = endpoints(env);
+  return {
+    ...env,
+    KAFKA_BOOTSTRAP_SERVERS: e.kafkaBrokers.join(","),
+    SCHEMA_REGISTRY_URL: e.registryUrl,
+    DATABASE_URL: e.databaseUrl,
+  };
 }

@@ -27,19 +27,6 @@ export function runnerSourcesDigest(): string {
   return hash.digest("hex");
 }
 
-/** The Maven properties that carry versions.env into flink-sql/runner/pom.xml. */
-export function runnerMavenProperties(ctx: StackContext): string[] {
-  const v = ctx.versions;
-  return [
-    `-Dflink.version=${v.FLINK_VERSION}`,
-    `-Dflink.kafka.connector.version=${v.FLINK_KAFKA_CONNECTOR_VERSION}`,
-    `-Dflink.jdbc.connector.version=${v.FLINK_JDBC_CONNECTOR_VERSION}`,
-    `-Dpostgres.jdbc.version=${v.POSTGRES_JDBC_VERSION}`,
-    `-Dlog4j.version=${v.LOG4J_VERSION}`,
-    `-Djunit.version=${v.JUNIT_VERSION}`,
-  ];
-}
-
 /** Flink's classpath: the runtime, the SQL planner and the connectors the job needs. */
 export function flinkLibDir(ctx: StackContext): string {
   return join(ctx.settings.cacheDir, `flink-${ctx.versions.FLINK_VERSION}`, "lib");

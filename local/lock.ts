@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { CommandError } from "../producers/runtime/command-error.js";
 import { sleep } from "../producers/runtime/waiting.js";
 
 /** The lock is held by a live process, and the wait for it is over. */
-export class LockHeld extends Error {
+export class LockHeld extends CommandError {
   override readonly name = "LockHeld";
   constructor(
     readonly path: string,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { endpoints } from "./endpoints.js";
-import { EnvReader, stackSettings } from "./settings.js";
+import { endpoints, localServiceEnv } from "./endpoints.js";
+import { stackSettings } from "./settings.js";
 
 describe("stack settings", () => {
   it("has defaults that stay clear of the usual ports", () => {
@@ -20,18 +20,6 @@ describe("stack settings", () => {
     ).toThrow(
       /LIVETALLY_KAFKA_PORT=99999: expected a TCP port[\s\S]*LIVETALLY_FLINK_SLOTS=0[\s\S]*LIVETALLY_FLINK_HEAP=lots/,
     );
-  });
-});
-
-describe("EnvReader", () => {
-  it("reads whole numbers, 0 included, and names anything else", () => {
-    const env = new EnvReader({ NONE: "0", SOME: "50000", HALF: "1.5", MINUS: "-2" });
-    expect([env.wholeNumber("NONE", 7), env.wholeNumber("SOME", 7), env.wholeNumber("UNSET", 7)]).toEqual([
-      0, 50_000, 7,
-    ]);
-    env.wholeNumber("HALF", 7);
-    env.wholeNumber("MINUS", 7);
-    expect(() => env.done("bench")).toThrow(/HALF=1.5: expected a whole number[\s\S]*MINUS=-2/);
   });
 });
 
@@ -57,5 +45,17 @@ describe("endpoints", () => {
     expect(() => endpoints({ DATABASE_URL: "mysql://db/x" })).toThrow(
       /DATABASE_URL=mysql:\/\/db\/x: expected a postgresql:/,
     );
+  });
+});
+
+describe("a service's environment on the local stack", () => {
+  it("gets the stack's addresses, unless they are set already", () => {
+    expect(localServiceEnv({ LIVETALLY_KAFKA_PORT: "30001", LOG_LEVEL: "debug" })).toMatchObject({
+      KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:30001",
+      SCHEMA_REGISTRY_URL: "http://127.0.0.1:28080/apis/ccompat/v7",
+      DATABASE_URL: "postgresql://livetally:livetally@127.0.0.1:25432/livetally",
+      LOG_LEVEL: "debug",
+    });
+    expect(localServiceEnv({ KAFKA_BOOTSTRAP_SERVERS: "kafka:9092" }).KAFKA_BOOTSTRAP_SERVERS).toBe("kafka:9092");
   });
 });

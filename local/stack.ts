@@ -8,10 +8,11 @@ import { PostgresEngine } from "./engines/postgres.js";
 import { RegistryEngine } from "./engines/registry.js";
 import { launch, livePid, stopByPidFile, treeMemoryMiB } from "./processes.js";
 import { ProgressLine, seconds } from "./progress.js";
+import { CommandError } from "../producers/runtime/command-error.js";
 import { sleep } from "../producers/runtime/waiting.js";
 import { stackSettings } from "./settings.js";
 
-export class StackError extends Error {
+export class StackError extends CommandError {
   override readonly name = "StackError";
 }
 

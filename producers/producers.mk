@@ -1,6 +1,8 @@
 ##@ Election services
 
 PRODUCERS_TSX := npx --no-install tsx
+# The services know nothing of the local stack: this gives them its addresses.
+ON_STACK := $(PRODUCERS_TSX) local/run-service.ts
 VOTERS ?= 10000
 ELECTION_SEED ?= 2026
 
@@ -10,25 +12,21 @@ schemas-codegen: node_modules ## Regenerate schemas/generated/records.ts from sc
 
 .PHONY: setup
 setup: node_modules ## Create the topics, register the schemas (BACKWARD) and apply the migrations.
-	$(PRODUCERS_TSX) producers/setup/main.ts
+	$(ON_STACK) producers/setup/main.ts
 
 .PHONY: migrate
 migrate: node_modules ## Apply the PostgreSQL migrations only.
-	$(PRODUCERS_TSX) schemas/migrate-cli.ts
+	$(ON_STACK) schemas/migrate-cli.ts
 
 .PHONY: register
 register: node_modules ## Register VOTERS voters (default 10000) and the candidates for ELECTION_SEED.
-	$(PRODUCERS_TSX) producers/registration/main.ts --voters $(VOTERS) --seed $(ELECTION_SEED)
+	$(ON_STACK) producers/registration/main.ts --voters $(VOTERS) --seed $(ELECTION_SEED)
 
 .PHONY: vote
 vote: node_modules ## Run the voting service (VOTING_RATE_LIMIT=votes/s, 0 = unlimited); Ctrl-C stops it.
-	$(PRODUCERS_TSX) producers/voting/main.ts
+	$(ON_STACK) producers/voting/main.ts
 
 .PHONY: test-services
 test-services: node_modules stack-up ## Run the election services' unit and integration tests.
 	npx --no-install vitest run --project unit producers schemas
 	npx --no-install vitest run --project integration tests/integration/services-
-
-.PHONY: bench-voting
-bench-voting: node_modules stack-up ## Benchmark the voting service over 200000 voters against the insert ceiling and the bare pipeline.
-	$(PRODUCERS_TSX) producers/bench/bench-voting.ts

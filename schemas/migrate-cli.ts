@@ -1,9 +1,17 @@
 import pg from "pg";
-import { endpoints } from "../local/endpoints.js";
+import { EnvReader } from "../producers/runtime/env.js";
 import { migrate } from "./migrate.js";
 
-/** Applies the migrations to DATABASE_URL (the local stack by default) and says what it did. */
-const client = new pg.Client({ connectionString: endpoints().databaseUrl });
+/** Applies the migrations to DATABASE_URL and says what it did. */
+const env = new EnvReader(process.env);
+const databaseUrl = env.url("DATABASE_URL", undefined, ["postgresql:", "postgres:"]);
+try {
+  env.done("migrate");
+} catch (e) {
+  console.error(`migrate: ${(e as Error).message}`);
+  process.exit(2);
+}
+const client = new pg.Client({ connectionString: databaseUrl });
 try {
   await client.connect();
   const result = await migrate(client);

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { mavenProperties } from "../../versions.js";
 import { openElections } from "../elections.js";
 import type { Engine, Health, StackContext } from "../engine.js";
 import type { LaunchSpec } from "../processes.js";
@@ -9,7 +10,6 @@ import {
   RUNNER_JAR,
   RUNNER_SOURCES,
   flinkLibDir,
-  runnerMavenProperties,
   runnerSourcesDigest,
 } from "../flink-runner.js";
 import { onPath, runMaven } from "../toolchain.js";
@@ -53,7 +53,7 @@ export class FlinkEngine implements Engine {
       );
       await runMaven(
         [
-          ...runnerMavenProperties(this.ctx),
+          ...mavenProperties(this.ctx.versions),
           "package",
           "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies",
           "-DincludeScope=compile",

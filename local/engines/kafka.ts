@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
-import { repoRoot } from "../../versions.js";
+import { mavenProperties, repoRoot } from "../../versions.js";
 import type { Engine, Health, StackContext } from "../engine.js";
 import type { LaunchSpec } from "../processes.js";
 import { onPath, runMaven } from "../toolchain.js";
@@ -50,8 +50,7 @@ export class KafkaEngine implements Engine {
       step(`resolving Kafka ${this.version} from Maven Central`);
       await runMaven(
         [
-          `-Dkafka.version=${this.version}`,
-          `-Dlog4j.version=${this.ctx.versions.LOG4J_VERSION}`,
+          ...mavenProperties(this.ctx.versions),
           "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies",
           "-DincludeScope=runtime",
           `-DoutputDirectory=${this.libDir}`,

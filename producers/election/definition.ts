@@ -1,3 +1,5 @@
+import { CommandError } from "../runtime/command-error.js";
+
 /**
  * An election: who stands, for which party, where the voters live, how many of them turn out, and whom
  * each region prefers. Registration draws the electorate from it; the voting service draws each
@@ -35,7 +37,7 @@ export interface ElectionDefinition {
   readonly regions: readonly RegionDefinition[];
 }
 
-export class ElectionError extends Error {
+export class ElectionError extends CommandError {
   override readonly name = "ElectionError";
 }
 

@@ -1,10 +1,12 @@
+import { CommandError } from "../runtime/command-error.js";
+
 /** The registration CLI's arguments: `--voters N --seed S`, falling back to VOTERS and ELECTION_SEED. */
 export interface RegistrationArgs {
   readonly voters: number;
   readonly seed: number;
 }
 
-export class UsageError extends Error {
+export class UsageError extends CommandError {
   override readonly name = "UsageError";
 }
 

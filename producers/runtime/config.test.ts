@@ -2,8 +2,14 @@ import { describe, expect, it } from "vitest";
 import { serviceConfig } from "./config.js";
 
 describe("service configuration", () => {
-  it("has defaults for the local stack", () => {
-    const c = serviceConfig({});
+  const engines = {
+    KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:29092",
+    SCHEMA_REGISTRY_URL: "http://127.0.0.1:28080/apis/ccompat/v7",
+    DATABASE_URL: "postgresql://livetally:livetally@127.0.0.1:25432/livetally",
+  };
+
+  it("has defaults for everything but the engines' addresses", () => {
+    const c = serviceConfig(engines);
     expect(c.httpPort).toBe(9464);
     expect(c.electionSeed).toBe(2026);
     expect(c.votingRateLimit).toBe(0);
@@ -16,6 +22,7 @@ describe("service configuration", () => {
       KAFKA_BOOTSTRAP_SERVERS: "kafka-0:9093,kafka-1:9093",
       KAFKA_SASL_USERNAME: "voting",
       KAFKA_SASL_PASSWORD: "secret",
+      SCHEMA_REGISTRY_URL: "http://livetally-registry:8080/apis/ccompat/v7",
       DATABASE_URL: "postgresql://u:p@pg:5432/livetally",
       VOTING_RATE_LIMIT: "250",
     });
@@ -24,10 +31,20 @@ describe("service configuration", () => {
     expect(c.votingRateLimit).toBe(250);
   });
 
+  it("requires the engines' addresses, naming each one missing", () => {
+    expect(() => serviceConfig({})).toThrow(
+      "invalid service configuration:\n" +
+        "  KAFKA_BOOTSTRAP_SERVERS: not set (expected host:port[,host:port...])\n" +
+        "  SCHEMA_REGISTRY_URL: not set (expected a http: or https: URL)\n" +
+        "  DATABASE_URL: not set (expected a postgresql: or postgres: URL)",
+    );
+  });
+
   it("names every bad value in one message", () => {
     let message = "";
     try {
       serviceConfig({
+        ...engines,
         HTTP_PORT: "http",
         LOG_LEVEL: "loud",
         ELECTION_SEED: "-4",

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
-import { endpoints } from "../../local/endpoints.js";
-import { ConfigError, EnvReader } from "../../local/settings.js";
+import { EnvReader } from "./env.js";
 import { logLevels, type LogLevel } from "./log.js";
 
 /** Everything a livetally service reads from its environment, validated once at start-up. */
@@ -24,71 +23,49 @@ export interface ServiceConfig {
 }
 
 /**
- * Reads the configuration, collecting every bad value (including the endpoints') into one ConfigError
- * with a line per problem, so an operator fixes them all at once.
+ * Reads the configuration, collecting every bad or missing value into one ConfigError with a line per
+ * problem, so an operator fixes them all at once. The engines' addresses have no defaults: Kubernetes
+ * sets them, and so does whoever runs a service on the local stack (local/run-service.ts).
  */
 export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const problems: string[] = [];
-  const own: string[] = [];
-  let ep: ReturnType<typeof endpoints> | undefined;
-  try {
-    ep = endpoints(env);
-  } catch (e) {
-    problems.push(...problemLines(e));
-  }
   const r = new EnvReader(env);
+  const brokers = r.hostPorts("KAFKA_BOOTSTRAP_SERVERS");
+  const registryUrl = r.url("SCHEMA_REGISTRY_URL", undefined, ["http:", "https:"]);
+  const databaseUrl = r.url("DATABASE_URL", undefined, ["postgresql:", "postgres:"]);
   const httpPort = r.port("HTTP_PORT", 9464);
   const votingRateLimit = r.nonNegativeNumber("VOTING_RATE_LIMIT", 0);
   const seedRaw = r.string("ELECTION_SEED", "2026");
   const electionSeed = Number(seedRaw);
   if (!Number.isSafeInteger(electionSeed) || electionSeed < 0) {
-    own.push(`ELECTION_SEED=${seedRaw}: expected a whole number of at least 0`);
+    r.problem(`ELECTION_SEED=${seedRaw}: expected a whole number of at least 0`);
   }
   const level = r.string("LOG_LEVEL", "info");
   if (!(logLevels as readonly string[]).includes(level)) {
-    own.push(`LOG_LEVEL=${level}: expected one of ${logLevels.join(", ")}`);
+    r.problem(`LOG_LEVEL=${level}: expected one of ${logLevels.join(", ")}`);
   }
   const username = r.string("KAFKA_SASL_USERNAME", "");
   const password = r.string("KAFKA_SASL_PASSWORD", "");
   if ((username === "") !== (password === "")) {
-    own.push("KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set both or neither");
+    r.problem("KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set both or neither");
   }
   const sslCaFile = r.string("KAFKA_SSL_CA_FILE", "");
   if (sslCaFile !== "" && !existsSync(sslCaFile)) {
-    own.push(`KAFKA_SSL_CA_FILE=${sslCaFile}: no such file`);
+    r.problem(`KAFKA_SSL_CA_FILE=${sslCaFile}: no such file`);
   }
-  try {
-    r.done("service");
-  } catch (e) {
-    problems.push(...problemLines(e));
-  }
-  problems.push(...own);
-  if (problems.length > 0 || ep === undefined) {
-    throw new ConfigError(`invalid service configuration:\n  ${problems.join("\n  ")}`);
-  }
+  const votingConsumerGroup = r.string("VOTING_CONSUMER_GROUP", "livetally-voting");
+  r.done("service");
   return {
     kafka: {
-      brokers: ep.kafkaBrokers,
+      brokers,
       sasl: username === "" ? undefined : { username, password },
       sslCaFile: sslCaFile === "" ? undefined : sslCaFile,
     },
-    registryUrl: ep.registryUrl,
-    databaseUrl: ep.databaseUrl,
+    registryUrl,
+    databaseUrl,
     httpPort,
     logLevel: level as LogLevel,
     electionSeed,
     votingRateLimit,
-    votingConsumerGroup: r.string("VOTING_CONSUMER_GROUP", "livetally-voting"),
+    votingConsumerGroup,
   };
-}
-
-/** The individual problems of an EnvReader error (its message lists them one per indented line). */
-function problemLines(e: unknown): string[] {
-  if (!(e instanceof Error)) return [String(e)];
-  const lines = e.message
-    .split("\n")
-    .slice(1)
-    .map((l) => l.trim())
-    .filter((l) => l !== "");
-  return lines.length > 0 ? lines : [e.message];
 }

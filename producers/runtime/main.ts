@@ -1,26 +1,23 @@
-import { ConfigError } from "../../local/settings.js";
-import { ElectionError } from "../election/definition.js";
+import { CommandError } from "./command-error.js";
 import type { Logger } from "./log.js";
-import { PreflightError } from "./preflight.js";
 
 /**
- * Runs a service's main function and turns its outcome into an exit code: configuration and
- * readiness problems print their message plainly (they are for the operator), anything else is logged
- * with its stack.
+ * Runs a service's main function and turns its outcome into an exit code: a CommandError (bad
+ * configuration, a missing precondition, a wrong argument) prints its message plainly, for the
+ * operator; anything else is logged with its stack and exits 1.
  */
 export function runMain(name: string, main: () => Promise<number>, log?: () => Logger | undefined): void {
   main().then(
     (code) => process.exit(code),
     (e: unknown) => {
-      const expected = e instanceof ConfigError || e instanceof PreflightError || e instanceof ElectionError;
-      if (expected) {
+      if (e instanceof CommandError) {
         console.error(`${name}: ${e.message}`);
-      } else {
-        const logger = log?.();
-        if (logger) logger.error("failed", { error: e, stack: e instanceof Error ? e.stack : undefined });
-        else console.error(`${name}:`, e);
+        process.exit(e.exitCode);
       }
-      process.exit(expected ? 2 : 1);
+      const logger = log?.();
+      if (logger) logger.error("failed", { error: e, stack: e instanceof Error ? e.stack : undefined });
+      else console.error(`${name}:`, e);
+      process.exit(1);
     },
   );
 }

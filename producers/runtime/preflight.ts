@@ -1,11 +1,12 @@
 import type { Kafka } from "kafkajs";
 import type pg from "pg";
 import { migrationProblem } from "../../schemas/migrate.js";
+import { CommandError } from "./command-error.js";
 import { valueSubject, type TopicSpec } from "../../schemas/topics.js";
 import { missingTopics } from "./kafka.js";
 import type { SchemaRegistryClient } from "./registry.js";
 
-export class PreflightError extends Error {
+export class PreflightError extends CommandError {
   override readonly name = "PreflightError";
 }
 

@@ -16,7 +16,7 @@ import {
 import { renderSql } from "../../dashboards/macros.js";
 import { metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "../../dashboards/model.js";
 import { cancelTallyJobs, liveTallyJob } from "../../local/tally-job.js";
-import { runElection, type ElectionRunResult } from "../../demo/election-run.js";
+import { runElection, type ElectionRunResult } from "../../local/election/run.js";
 import { endpoints } from "../../local/endpoints.js";
 import { sleep } from "../../producers/runtime/waiting.js";
 

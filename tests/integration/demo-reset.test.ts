@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { resetElection } from "../../demo/reset.js";
+import { resetElection } from "../../local/election/reset.js";
 import { allTopics, topics } from "../../schemas/topics.js";
 import { kafka } from "./services-fixture.js";
 

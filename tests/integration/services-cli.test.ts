@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localServiceEnv } from "../../local/endpoints.js";
 import { topics } from "../../schemas/topics.js";
 import { ep, freshElection, newPool, recordCount } from "./services-fixture.js";
 
@@ -24,7 +25,7 @@ interface Run {
 function run(entry: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
-      env: { ...process.env, HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)), ...env },
+      env: { ...localServiceEnv(), HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)), ...env },
     });
     let stdout = "";
     let stderr = "";

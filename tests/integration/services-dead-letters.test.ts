@@ -8,6 +8,7 @@ import { defaultElection } from "../../producers/election/default-election.js";
 import type { ElectionDefinition } from "../../producers/election/definition.js";
 import { registerElectorate } from "../../producers/registration/register.js";
 import { drawVoters } from "../../producers/registration/electorate.js";
+import { localServiceEnv } from "../../local/endpoints.js";
 import { serviceConfig } from "../../producers/runtime/config.js";
 import { createLogger } from "../../producers/runtime/log.js";
 import { createMetrics, type Metrics } from "../../producers/runtime/metrics.js";
@@ -92,7 +93,7 @@ describe("voting service with invalid input", () => {
   it("sends each bad record to the dead-letter topic with its reason and keeps voting", async () => {
     const metrics = createMetrics();
     const config = {
-      ...serviceConfig(),
+      ...serviceConfig(localServiceEnv()),
       electionSeed: ELECTION_SEED,
       votingConsumerGroup: `services-dead-letters-${randomUUID()}`,
     };

@@ -7,6 +7,7 @@ import { unframe } from "../../schemas/wire.js";
 import { VoterChoice, voteId } from "../../producers/election/choice.js";
 import { defaultElection } from "../../producers/election/default-election.js";
 import { registerElectorate } from "../../producers/registration/register.js";
+import { localServiceEnv } from "../../local/endpoints.js";
 import { serviceConfig } from "../../producers/runtime/config.js";
 import { createLogger } from "../../producers/runtime/log.js";
 import { createMetrics } from "../../producers/runtime/metrics.js";
@@ -98,7 +99,7 @@ describe("voting service", () => {
   it("casts exactly one vote per voter who chooses to vote, in PostgreSQL and in the votes topic", async () => {
     const metrics = createMetrics();
     const config = {
-      ...serviceConfig(),
+      ...serviceConfig(localServiceEnv()),
       electionSeed: ELECTION_SEED,
       votingConsumerGroup: `services-voting-${randomUUID()}`,
     };
@@ -193,7 +194,7 @@ describe("voting service shutdown", () => {
 function startVotingProcess(group: string, rateLimit: number): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "producers/voting/main.ts"], {
     env: {
-      ...process.env,
+      ...localServiceEnv(),
       ELECTION_SEED: String(ELECTION_SEED),
       VOTING_CONSUMER_GROUP: group,
       VOTING_RATE_LIMIT: String(rateLimit),

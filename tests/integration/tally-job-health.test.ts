@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { resetElection } from "../../demo/reset.js";
+import { resetElection } from "../../local/election/reset.js";
 import { markClosed, markOpen } from "../../local/elections.js";
 import { endpoints } from "../../local/endpoints.js";
 import { stackContext } from "../../local/stack.js";

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import pg from "pg";
-import { resetElection } from "../../../demo/reset.js";
+import { resetElection } from "../../../local/election/reset.js";
 import { endpoints } from "../../../local/endpoints.js";
 import { uniformSequence } from "../../../producers/election/choice.js";
 import { ageBandAt, avroTypes, type Candidate, type Vote, type Voter } from "../../../schemas/records.js";

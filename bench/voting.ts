@@ -1,22 +1,23 @@
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { resetElection } from "../../demo/reset.js";
-import { repoRoot } from "../../versions.js";
-import { ageBandAt, avroTypes, voteSchema, type Vote } from "../../schemas/records.js";
-import { topics, valueSubject } from "../../schemas/topics.js";
-import { frameRecord } from "../../schemas/wire.js";
-import { VoterChoice, voteId } from "../election/choice.js";
-import { defaultElection } from "../election/default-election.js";
-import { registerElectorate } from "../registration/register.js";
-import { serviceConfig } from "../runtime/config.js";
-import { openConnections } from "../runtime/connections.js";
-import { createLogger } from "../runtime/log.js";
-import { producerConfig } from "../runtime/producer.js";
-import { ProgressBar } from "../runtime/progress-bar.js";
-import { topicSchemas } from "../setup/setup.js";
-import { insertVotes } from "../voting/ballot-box.js";
-import { PARTITIONS_CONSUMED_CONCURRENTLY } from "../voting/service.js";
+import { localServiceEnv } from "../local/endpoints.js";
+import { resetElection } from "../local/election/reset.js";
+import { repoRoot } from "../versions.js";
+import { ageBandAt, avroTypes, voteSchema, type Vote } from "../schemas/records.js";
+import { topics, valueSubject } from "../schemas/topics.js";
+import { frameRecord } from "../schemas/wire.js";
+import { VoterChoice, voteId } from "../producers/election/choice.js";
+import { defaultElection } from "../producers/election/default-election.js";
+import { registerElectorate } from "../producers/registration/register.js";
+import { serviceConfig } from "../producers/runtime/config.js";
+import { openConnections } from "../producers/runtime/connections.js";
+import { createLogger } from "../producers/runtime/log.js";
+import { producerConfig } from "../producers/runtime/producer.js";
+import { ProgressBar } from "../producers/runtime/progress-bar.js";
+import { topicSchemas } from "../producers/setup/setup.js";
+import { insertVotes } from "../producers/voting/ballot-box.js";
+import { PARTITIONS_CONSUMED_CONCURRENTLY } from "../producers/voting/service.js";
 import { barePipeline, type EncodedVote } from "./bare-pipeline.js";
 
 /**
@@ -34,7 +35,7 @@ const SEED = 2026;
 const CHUNK = 2_000;
 const CONCURRENCY = 3;
 
-const config = { ...serviceConfig(), electionSeed: SEED };
+const config = { ...serviceConfig(localServiceEnv()), electionSeed: SEED };
 const log = createLogger("bench-voting", "warn");
 // As many connections as the voting service has, for the bare pipeline's inserts.
 const { pool, kafka, registry } = openConnections(

@@ -1,4 +1,4 @@
-import { sleep } from "../producers/runtime/waiting.js";
+import { sleep } from "../../producers/runtime/waiting.js";
 import type { RunningService } from "./services.js";
 
 /**

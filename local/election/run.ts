@@ -1,16 +1,16 @@
 import { join } from "node:path";
 import pg from "pg";
-import { certify, type Certification } from "../flink-sql/certification.js";
-import { markClosed, markOpen, openElection, type OpenElection } from "../local/elections.js";
-import { endpoints } from "../local/endpoints.js";
-import { LockHeld, withLock } from "../local/lock.js";
-import { stackContext } from "../local/stack.js";
-import { liveTallyJob, resumeTallyJob } from "../local/tally-job.js";
-import { sleep } from "../producers/runtime/waiting.js";
+import { certify, type Certification } from "../../flink-sql/certification.js";
+import { markClosed, markOpen, openElection, type OpenElection } from "../elections.js";
+import { endpoints } from "../endpoints.js";
+import { LockHeld, withLock } from "../lock.js";
+import { stackContext } from "../stack.js";
+import { liveTallyJob, resumeTallyJob } from "../tally-job.js";
+import { sleep } from "../../producers/runtime/waiting.js";
 import { ElectionOffsets } from "./offsets.js";
 import { Patience } from "./patience.js";
 import { resetElection } from "./reset.js";
-import { tallied, type ElectionSnapshot } from "./scoreboard.js";
+import { readSnapshot, type ElectionSnapshot } from "./snapshot.js";
 import { startService } from "./services.js";
 import { Supervised } from "./supervisor.js";
 
@@ -58,54 +58,6 @@ export interface ElectionRunResult {
 
 /** The voting service's consumer group here; the election's backlog is read from the broker by it. */
 const VOTING_GROUP = "livetally-voting";
-
-/**
- * The register's and the ledger's sizes. Counting a million rows every second would cost PostgreSQL a
- * good part of a core, so the live view reads the statistics' row counts, at most a second behind; the
- * final view counts exactly.
- */
-const ledgerSizes = {
-  live: `SELECT coalesce(sum(n_live_tup) FILTER (WHERE relname = 'voters'), 0) AS registered,
-                coalesce(sum(n_live_tup) FILTER (WHERE relname = 'votes'), 0) AS ledger
-         FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname IN ('voters', 'votes')`,
-  exact: "SELECT (SELECT count(*) FROM voters) AS registered, (SELECT count(*) FROM votes) AS ledger",
-};
-
-export async function readSnapshot(
-  db: pg.Pool,
-  previous: ElectionSnapshot | undefined,
-  counting: keyof typeof ledgerSizes = "live",
-): Promise<ElectionSnapshot> {
-  const [counts, candidates, states] = await Promise.all([
-    db.query<{ registered: string; ledger: string }>(ledgerSizes[counting]),
-    db.query<{ name: string; party: string; votes: string }>(
-      `SELECT c.name, c.party, coalesce(t.votes, 0) AS votes
-       FROM candidates c LEFT JOIN tally_by_candidate t USING (candidate_id)`,
-    ),
-    db.query<{ state: string; registered: string; votes: string; turnout_pct: string }>(
-      "SELECT state, registered, votes, turnout_pct FROM turnout_by_state ORDER BY registered DESC, state LIMIT 5",
-    ),
-  ]);
-  const snapshot = {
-    at: new Date(),
-    registered: Number(counts.rows[0]?.registered),
-    ledgerVotes: Number(counts.rows[0]?.ledger),
-    candidates: candidates.rows.map((c) => ({ name: c.name, party: c.party, votes: Number(c.votes) })),
-    states: states.rows.map((s) => ({
-      state: s.state,
-      registered: Number(s.registered),
-      votes: Number(s.votes),
-      turnoutPct: Number(s.turnout_pct),
-    })),
-    votesPerSecond: 0,
-  };
-  if (previous) {
-    const seconds = (snapshot.at.getTime() - previous.at.getTime()) / 1000;
-    snapshot.votesPerSecond =
-      seconds > 0 ? Math.max(0, (tallied(snapshot) - tallied(previous)) / seconds) : 0;
-  }
-  return snapshot;
-}
 
 /** A tally job missing this long while its election is open is resumed by the run itself. */
 const TALLY_JOB_GRACE_MS = 15_000;

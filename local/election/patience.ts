@@ -1,4 +1,4 @@
-import { sleep } from "../producers/runtime/waiting.js";
+import { sleep } from "../../producers/runtime/waiting.js";
 
 /** Error codes of a server that is down, restarting or unreachable, rather than of a bad request. */
 const OUTAGE_CODES = new Set([

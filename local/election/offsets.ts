@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin } from "kafkajs";
-import { endpoints } from "../local/endpoints.js";
-import { topics } from "../schemas/topics.js";
+import { endpoints } from "../endpoints.js";
+import { topics } from "../../schemas/topics.js";
 
 export interface PartitionOffsets {
   readonly partition: number;

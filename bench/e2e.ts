@@ -1,9 +1,9 @@
 import pg from "pg";
 import { certificationLine } from "../flink-sql/certification.js";
-import { EnvReader } from "../local/settings.js";
-import { runElection } from "./election-run.js";
+import { EnvReader } from "../producers/runtime/env.js";
+import { runElection } from "../local/election/run.js";
 import { freshnessSamples, quantile, type TallyObservation } from "./freshness.js";
-import { statusLine } from "./scoreboard.js";
+import { statusLine } from "../demo/scoreboard.js";
 import { sleep } from "../producers/runtime/waiting.js";
 
 /**

@@ -1,15 +1,15 @@
 import type { Kafka, Message } from "kafkajs";
-import type { Vote } from "../../schemas/records.js";
-import { topics } from "../../schemas/topics.js";
-import { producerConfig } from "../runtime/producer.js";
-import { ProgressBar } from "../runtime/progress-bar.js";
-import { sendVotes } from "../voting/casting.js";
+import type { Vote } from "../schemas/records.js";
+import { topics } from "../schemas/topics.js";
+import { producerConfig } from "../producers/runtime/producer.js";
+import { ProgressBar } from "../producers/runtime/progress-bar.js";
+import { sendVotes } from "../producers/voting/casting.js";
 import {
   CHUNK_SIZE,
   PARTITIONS_CONSUMED_CONCURRENTLY,
   PRODUCERS,
   votingConsumerConfig,
-} from "../voting/service.js";
+} from "../producers/voting/service.js";
 
 /** A vote and its message as the voting service produces it. */
 export interface EncodedVote {

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
-import { stackContext } from "../local/stack.js";
-import { repoRoot } from "../versions.js";
+import { localServiceEnv } from "../endpoints.js";
+import { stackContext } from "../stack.js";
+import { repoRoot } from "../../versions.js";
 
 /** A service of producers/ run as its own process, as it runs in its own pod in Kubernetes. */
 export interface RunningService {
@@ -28,7 +29,7 @@ export function startService(
   // own: a signal to the pid here (SIGKILL, as a node's kubelet may send) then reaches the service.
   const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, script), ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...localServiceEnv(), ...env },
     stdio: options.inheritOutput ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
   });
   if (!options.inheritOutput) {

@@ -2,14 +2,14 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import pg from "pg";
-import { markClosed, openElections } from "../local/elections.js";
-import { endpoints } from "../local/endpoints.js";
-import { stackContext } from "../local/stack.js";
-import { cancelTallyJobs } from "../local/tally-job.js";
-import { SchemaRegistryClient } from "../producers/runtime/registry.js";
-import { sleep } from "../producers/runtime/waiting.js";
-import { applyMigrations, createTopics, registerSchemas } from "../producers/setup/setup.js";
-import { allTopics } from "../schemas/topics.js";
+import { markClosed, openElections } from "../elections.js";
+import { endpoints } from "../endpoints.js";
+import { stackContext } from "../stack.js";
+import { cancelTallyJobs } from "../tally-job.js";
+import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
+import { sleep } from "../../producers/runtime/waiting.js";
+import { applyMigrations, createTopics, registerSchemas } from "../../producers/setup/setup.js";
+import { allTopics } from "../../schemas/topics.js";
 
 /**
  * Clears the local stack for a new election: no tally job, no open election and no checkpoint of one,
