@@ -31,8 +31,9 @@ import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 
 /**
- * Looks keys up in PostgreSQL in batches: keys gather in a {@link KeyBatch} and one thread runs the
- * query for each batch, so the task thread never waits on a round trip. A query that fails because
+ * Looks keys up in PostgreSQL in batches: keys gather in a {@link KeyBatch} and worker threads, each
+ * with a connection of its own, run the query for each batch, so the task thread never waits on a
+ * round trip. A query that fails because
  * PostgreSQL is out of reach or restarting is retried on a new connection with a growing pause; after
  * {@code max-retries}, or at once for any other error, the lookups fail and with them the job, which
  * restarts from its checkpoint.
@@ -48,10 +49,11 @@ public final class LedgerLookupFunction extends AsyncLookupFunction {
     /** For each query parameter (key columns in table order), its position in the key. */
     private final int[] parameterOrder;
 
-    private transient ScheduledExecutorService worker;
+    private transient ScheduledExecutorService workers;
     private transient KeyBatch<List<String>, Collection<RowData>> batch;
-    private transient Connection connection;
-    private transient PreparedStatement statement;
+    /** Each worker thread's connection, and every one opened, to close them all. */
+    private transient ThreadLocal<Session> sessions;
+    private transient List<Session> opened;
     private transient Counter batches;
     private transient Counter keys;
     private transient Counter retries;
@@ -79,14 +81,29 @@ public final class LedgerLookupFunction extends AsyncLookupFunction {
         }
     }
 
+    /** A worker's connection and the query prepared on it. */
+    private static final class Session {
+        Connection connection;
+        PreparedStatement statement;
+    }
+
     @Override
     public void open(FunctionContext context) {
-        worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        // Several workers, so that a batch need not wait for a slow one before it.
+        workers = Executors.newScheduledThreadPool(query.workers(), r -> {
             Thread t = new Thread(r, "livetally-ledger-lookup");
             t.setDaemon(true);
             return t;
         });
-        batch = new KeyBatch<>(query.batchSize(), query.linger().toMillis(), worker, this::run, List.of());
+        opened = new ArrayList<>();
+        sessions = ThreadLocal.withInitial(() -> {
+            Session session = new Session();
+            synchronized (opened) {
+                opened.add(session);
+            }
+            return session;
+        });
+        batch = new KeyBatch<>(query.batchSize(), query.linger().toMillis(), workers, this::run, List.of());
         batches = context.getMetricGroup().counter("ledgerBatches");
         keys = context.getMetricGroup().counter("ledgerKeys");
         retries = context.getMetricGroup().counter("ledgerRetries");
@@ -109,7 +126,7 @@ public final class LedgerLookupFunction extends AsyncLookupFunction {
             try {
                 return query(batchKeys);
             } catch (SQLException e) {
-                closeConnection();
+                closeConnection(sessions.get());
                 if (attempt >= query.maxRetries() || !isTransient(e)) {
                     throw e;
                 }
@@ -138,18 +155,22 @@ public final class LedgerLookupFunction extends AsyncLookupFunction {
     }
 
     private Map<List<String>, Collection<RowData>> query(List<List<String>> batchKeys) throws SQLException {
-        if (connection == null) {
+        Session session = sessions.get();
+        if (session.connection == null) {
             Properties props = new Properties();
             props.setProperty("user", query.username());
             props.setProperty("password", query.password());
             props.setProperty("ApplicationName", "livetally-tally-ledger");
-            connection = new org.postgresql.Driver().connect(query.url(), props);
+            Connection connection = new org.postgresql.Driver().connect(query.url(), props);
             if (connection == null) {
                 throw new SQLException("not a PostgreSQL URL: " + query.url());
             }
             connection.setReadOnly(true);
-            statement = connection.prepareStatement(query.sql());
+            session.statement = connection.prepareStatement(query.sql());
+            session.connection = connection;
         }
+        Connection connection = session.connection;
+        PreparedStatement statement = session.statement;
         for (int p = 0; p < parameterOrder.length; p++) {
             int position = parameterOrder[p];
             String[] values = new String[batchKeys.size()];
@@ -204,24 +225,28 @@ public final class LedgerLookupFunction extends AsyncLookupFunction {
         return rs.wasNull() ? null : value;
     }
 
-    private void closeConnection() {
+    private static void closeConnection(Session session) {
         try {
-            if (connection != null) {
-                connection.close();
+            if (session.connection != null) {
+                session.connection.close();
             }
         } catch (SQLException ignored) {
             // The connection is being replaced because it failed; its close failing too changes nothing.
         }
-        connection = null;
-        statement = null;
+        session.connection = null;
+        session.statement = null;
     }
 
     @Override
     public void close() throws Exception {
-        if (worker != null) {
-            worker.shutdownNow();
-            worker.awaitTermination(5, TimeUnit.SECONDS);
+        if (workers != null) {
+            workers.shutdownNow();
+            workers.awaitTermination(5, TimeUnit.SECONDS);
         }
-        closeConnection();
+        if (opened != null) {
+            synchronized (opened) {
+                opened.forEach(LedgerLookupFunction::closeConnection);
+            }
+        }
     }
 }

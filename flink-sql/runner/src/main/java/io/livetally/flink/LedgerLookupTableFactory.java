@@ -21,7 +21,8 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
  * {@code 'connector' = 'livetally-ledger'}: a lookup table answered by a PostgreSQL query, many keys
  * per round trip. Flink's JDBC lookup asks one key per query, which for a million voters is a million
  * round trips on the job's one task thread; this one gathers the keys of every record in flight (up
- * to {@code batch.size}, waiting at most {@code batch.linger}) and asks for them at once.
+ * to {@code batch.size}, waiting at most {@code batch.linger}) and asks for them at once, with up to
+ * {@code workers} queries at a time.
  *
  * <p>{@code query} takes one text array per key column (in the table's column order) and returns the
  * table's columns, in order, for the keys it knows; a key it does not return has no row.
@@ -37,6 +38,7 @@ public final class LedgerLookupTableFactory implements DynamicTableSourceFactory
     static final ConfigOption<Duration> BATCH_LINGER =
             ConfigOptions.key("batch.linger").durationType().defaultValue(Duration.ofMillis(5));
     static final ConfigOption<Integer> MAX_RETRIES = ConfigOptions.key("max-retries").intType().defaultValue(10);
+    static final ConfigOption<Integer> WORKERS = ConfigOptions.key("workers").intType().defaultValue(2);
 
     @Override
     public String factoryIdentifier() {
@@ -50,7 +52,7 @@ public final class LedgerLookupTableFactory implements DynamicTableSourceFactory
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(BATCH_SIZE, BATCH_LINGER, MAX_RETRIES);
+        return Set.of(BATCH_SIZE, BATCH_LINGER, MAX_RETRIES, WORKERS);
     }
 
     @Override
@@ -65,7 +67,8 @@ public final class LedgerLookupTableFactory implements DynamicTableSourceFactory
                 options.get(QUERY),
                 options.get(BATCH_SIZE),
                 options.get(BATCH_LINGER),
-                options.get(MAX_RETRIES));
+                options.get(MAX_RETRIES),
+                options.get(WORKERS));
         return new Source(query, context.getPhysicalRowDataType());
     }
 

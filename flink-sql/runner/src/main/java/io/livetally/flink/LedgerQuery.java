@@ -11,5 +11,6 @@ record LedgerQuery(
         String sql,
         int batchSize,
         Duration linger,
-        int maxRetries) implements Serializable {
+        int maxRetries,
+        int workers) implements Serializable {
 }
