@@ -2,6 +2,21 @@ import { describe, expect, it } from "vitest";
 import { jobJdbcSinks, parseJdbcSinks, postgresTypesFor } from "./sinks.js";
 
 describe("JDBC sinks of the SQL job", () => {
+  it("takes a sink's options from the template it is LIKE, its own over them", () => {
+    const sinks =
+      parseJdbcSinks(`CREATE TEMPORARY TABLE result_table WITH ('connector' = 'jdbc', 'table-name' = 'x');
+      CREATE TABLE a_sink (
+        a STRING NOT NULL,
+        PRIMARY KEY (a) NOT ENFORCED
+      ) WITH ('table-name' = 'a') LIKE result_table;
+      CREATE TEMPORARY TABLE topic_sink WITH ('connector' = 'upsert-kafka');
+      CREATE TABLE b_sink (b STRING NOT NULL) WITH ('topic' = 'b') LIKE topic_sink;`);
+    expect(sinks).toEqual([{ table: "a", columns: [{ name: "a", type: "STRING" }], primaryKey: ["a"] }]);
+    expect(() => parseJdbcSinks("CREATE TABLE c (c INT) WITH ('x' = 'y') LIKE nowhere;")).toThrow(
+      "LIKE nowhere: no such table",
+    );
+  });
+
   it("reads table, columns and primary key of a sink", () => {
     const [sink] = parseJdbcSinks(`CREATE TABLE t_sink (
         a STRING NOT NULL,

@@ -9,18 +9,45 @@ export interface JdbcSink {
   readonly primaryKey: readonly string[];
 }
 
-/** Reads every `CREATE TABLE ... WITH ('connector' = 'jdbc', 'table-name' = ...)` from a script. */
+interface Ddl {
+  readonly body: string | undefined;
+  readonly options: Readonly<Record<string, string>>;
+  readonly like: string | undefined;
+}
+
+/** The `'key' = 'value'` pairs of a WITH clause. */
+function withOptions(text: string): Record<string, string> {
+  return Object.fromEntries(
+    [...text.matchAll(/'([^']+)'\s*=\s*'([^']*)'/g)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+  );
+}
+
+/**
+ * Reads every JDBC sink of a script: `CREATE TABLE name (columns) WITH (...) [LIKE template]`, whose
+ * options are the template's (a `CREATE TEMPORARY TABLE template WITH (...)` without columns) with its
+ * own over them.
+ */
 export function parseJdbcSinks(sql: string): JdbcSink[] {
+  const tables = new Map<string, Ddl>();
+  const statement =
+    /CREATE (?:TEMPORARY )?TABLE\s+(\w+)\s*(?:\(([\s\S]*?)\)\s*)?WITH\s*\(([\s\S]*?)\)\s*(?:LIKE\s+(\w+))?\s*;/g;
+  for (const m of sql.matchAll(statement)) {
+    tables.set(m[1] ?? "", { body: m[2], options: withOptions(m[3] ?? ""), like: m[4] });
+  }
+  const optionsOf = (ddl: Ddl): Record<string, string> => {
+    const template = ddl.like === undefined ? undefined : tables.get(ddl.like);
+    if (ddl.like !== undefined && template === undefined) throw new Error(`LIKE ${ddl.like}: no such table`);
+    return { ...(template ? optionsOf(template) : {}), ...ddl.options };
+  };
   const sinks: JdbcSink[] = [];
-  const statement = /CREATE TABLE\s+\w+\s*\(([\s\S]*?)\)\s*WITH\s*\(([\s\S]*?)\);/g;
-  for (const match of sql.matchAll(statement)) {
-    const [, body = "", options = ""] = match;
-    if (!/'connector'\s*=\s*'jdbc'/.test(options)) continue;
-    const table = /'table-name'\s*=\s*'([^']+)'/.exec(options)?.[1];
-    if (!table) throw new Error(`a JDBC sink without 'table-name': ${match[0].slice(0, 80)}`);
+  for (const [name, ddl] of tables) {
+    const options = optionsOf(ddl);
+    if (options.connector !== "jdbc" || ddl.body === undefined) continue;
+    const table = options["table-name"];
+    if (!table) throw new Error(`the JDBC sink ${name} has no 'table-name'`);
     const columns: Array<{ name: string; type: string }> = [];
     let primaryKey: string[] = [];
-    for (const line of body.split("\n").map((l) => l.trim().replace(/,$/, ""))) {
+    for (const line of ddl.body.split("\n").map((l) => l.trim().replace(/,$/, ""))) {
       if (line === "") continue;
       const pk = /^PRIMARY KEY \(([^)]+)\) NOT ENFORCED$/i.exec(line);
       if (pk?.[1]) {

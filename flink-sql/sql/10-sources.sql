@@ -26,10 +26,25 @@ SET 'table.exec.mini-batch.size' = '5000';
 SET 'table.exec.async-lookup.buffer-capacity' = '2000';
 SET 'table.exec.async-lookup.output-mode' = 'ALLOW_UNORDERED';
 
--- Votes as the topic delivers them. Each record is Confluent-framed Avro read through the registry by
--- the livetally-avro format, which turns a record it cannot read into a row with only its rejection
--- set instead of stopping the job: so every data column may be null, and the last two say why not.
--- Where a record sits in the topic comes with it, for the rejected records (25-checks.sql).
+-- What the two topics' sources share: the cluster and the credentials, the tally job's consumer
+-- group, each topic from its first record, and Confluent-framed Avro read through the registry by the
+-- livetally-avro format, which turns a record it cannot read into a row with only its rejection set
+-- instead of stopping the job.
+CREATE TEMPORARY TABLE topic_source WITH (
+    'connector' = 'kafka',
+    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
+    'properties.group.id' = 'livetally-tallies',
+    'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
+    'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
+    'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
+    'scan.startup.mode' = 'earliest-offset',
+    'format' = 'livetally-avro',
+    'livetally-avro.url' = '${SCHEMA_REGISTRY_URL}'
+);
+
+-- Votes as the topic delivers them. Every data column may be null (a record that cannot be read has
+-- none), and the last two say why not. Where a record sits in the topic comes with it, for the rejected
+-- records (25-checks.sql).
 CREATE TABLE votes (
     vote_id          STRING,
     voter_id         STRING,
@@ -44,18 +59,7 @@ CREATE TABLE votes (
     source_partition INT METADATA FROM 'partition' VIRTUAL,
     source_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
     arrived_at       AS PROCTIME()
-) WITH (
-    'connector' = 'kafka',
-    'topic' = 'votes',
-    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
-    'properties.group.id' = 'livetally-tallies',
-    'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
-    'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
-    'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
-    'scan.startup.mode' = 'earliest-offset',
-    'format' = 'livetally-avro',
-    'livetally-avro.url' = '${SCHEMA_REGISTRY_URL}'
-);
+) WITH ('topic' = 'votes') LIKE topic_source;
 
 -- The register as registration announced it, one record per voter (a registration that crashed and
 -- resumed may announce a batch twice). Only the voter id and state are read: the Avro reader skips
@@ -68,23 +72,22 @@ CREATE TABLE voters (
     source_partition INT METADATA FROM 'partition' VIRTUAL,
     source_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
     arrived_at       AS PROCTIME()
-) WITH (
-    'connector' = 'kafka',
-    'topic' = 'voters',
-    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
-    'properties.group.id' = 'livetally-tallies',
-    'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
-    'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
-    'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
-    'scan.startup.mode' = 'earliest-offset',
-    'format' = 'livetally-avro',
-    'livetally-avro.url' = '${SCHEMA_REGISTRY_URL}'
+) WITH ('topic' = 'voters') LIKE topic_source;
+
+-- What both lookups into the ledger share: the database, and the livetally-ledger connector, which asks
+-- for the keys of hundreds of records in one query, up to two queries at a time.
+CREATE TEMPORARY TABLE ledger WITH (
+    'connector' = 'livetally-ledger',
+    'url' = '${JDBC_URL}',
+    'username' = '${JDBC_USER}',
+    'password' = '${JDBC_PASSWORD}',
+    'batch.size' = '2000',
+    'batch.linger' = '25 ms'
 );
 
 -- The ledger, as the checks ask it about a vote the topic delivered: whether its voter is registered,
 -- whether its candidate is on the ballot, and the vote the ledger holds for that voter, with the
--- candidate's name (tally_votes_in_ledger, schemas/migrations/009_ledger_checks.sql). The
--- livetally-ledger lookup asks for the votes of a thousand records in one query.
+-- candidate's name (tally_votes_in_ledger, schemas/migrations/009_ledger_checks.sql).
 CREATE TABLE ledger_votes (
     voter_id            STRING,
     candidate_id        STRING,
@@ -98,27 +101,11 @@ CREATE TABLE ledger_votes (
     gender              STRING,
     age_band            STRING,
     cast_at             TIMESTAMP(3)
-) WITH (
-    'connector' = 'livetally-ledger',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'query' = 'SELECT * FROM tally_votes_in_ledger(?, ?)',
-    'batch.size' = '2000',
-    'batch.linger' = '25 ms'
-);
+) WITH ('query' = 'SELECT * FROM tally_votes_in_ledger(?, ?)') LIKE ledger;
 
 -- The register, as the checks ask it about a registration the topic delivered: the voter's state, for
 -- the voters it holds (tally_voters_in_register).
 CREATE TABLE register (
     voter_id STRING,
     state    STRING
-) WITH (
-    'connector' = 'livetally-ledger',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'query' = 'SELECT * FROM tally_voters_in_register(?)',
-    'batch.size' = '2000',
-    'batch.linger' = '25 ms'
-);
+) WITH ('query' = 'SELECT * FROM tally_voters_in_register(?)') LIKE ledger;

@@ -2,6 +2,18 @@
 -- on its primary key, so a row replayed after a restart overwrites itself instead of adding up.
 -- updated_at is TIMESTAMP(3) in UTC: the JDBC connector cannot write TIMESTAMP_LTZ.
 
+-- What every PostgreSQL sink shares: the database, and flushes every tenth of a second (or every
+-- thousand rows), the same wait as the mini-batches' (10-sources.sql), both adding to a tally's delay.
+CREATE TEMPORARY TABLE result_table WITH (
+    'connector' = 'jdbc',
+    'url' = '${JDBC_URL}',
+    'username' = '${JDBC_USER}',
+    'password' = '${JDBC_PASSWORD}',
+    'sink.buffer-flush.interval' = '100ms',
+    'sink.buffer-flush.max-rows' = '1000',
+    'sink.max-retries' = '5'
+);
+
 -- Votes per candidate, with the candidate's name and party.
 CREATE TABLE tally_by_candidate_sink (
     candidate_id   STRING NOT NULL,
@@ -10,16 +22,7 @@ CREATE TABLE tally_by_candidate_sink (
     votes          BIGINT NOT NULL,
     updated_at     TIMESTAMP(3) NOT NULL,
     PRIMARY KEY (candidate_id) NOT ENFORCED
-) WITH (
-    'connector' = 'jdbc',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'table-name' = 'tally_by_candidate',
-    'sink.buffer-flush.interval' = '100ms',
-    'sink.buffer-flush.max-rows' = '1000',
-    'sink.max-retries' = '5'
-);
+) WITH ('table-name' = 'tally_by_candidate') LIKE result_table;
 
 -- Votes per party.
 CREATE TABLE tally_by_party_sink (
@@ -27,16 +30,7 @@ CREATE TABLE tally_by_party_sink (
     votes      BIGINT NOT NULL,
     updated_at TIMESTAMP(3) NOT NULL,
     PRIMARY KEY (party) NOT ENFORCED
-) WITH (
-    'connector' = 'jdbc',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'table-name' = 'tally_by_party',
-    'sink.buffer-flush.interval' = '100ms',
-    'sink.buffer-flush.max-rows' = '1000',
-    'sink.max-retries' = '5'
-);
+) WITH ('table-name' = 'tally_by_party') LIKE result_table;
 
 -- Registered voters, votes and turnout per state.
 CREATE TABLE turnout_by_state_sink (
@@ -46,16 +40,7 @@ CREATE TABLE turnout_by_state_sink (
     turnout_pct DECIMAL(6, 2) NOT NULL,
     updated_at  TIMESTAMP(3) NOT NULL,
     PRIMARY KEY (state) NOT ENFORCED
-) WITH (
-    'connector' = 'jdbc',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'table-name' = 'turnout_by_state',
-    'sink.buffer-flush.interval' = '100ms',
-    'sink.buffer-flush.max-rows' = '1000',
-    'sink.max-retries' = '5'
-);
+) WITH ('table-name' = 'turnout_by_state') LIKE result_table;
 
 -- Votes per gender of the voter.
 CREATE TABLE tally_by_gender_sink (
@@ -63,16 +48,7 @@ CREATE TABLE tally_by_gender_sink (
     votes      BIGINT NOT NULL,
     updated_at TIMESTAMP(3) NOT NULL,
     PRIMARY KEY (gender) NOT ENFORCED
-) WITH (
-    'connector' = 'jdbc',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'table-name' = 'tally_by_gender',
-    'sink.buffer-flush.interval' = '100ms',
-    'sink.buffer-flush.max-rows' = '1000',
-    'sink.max-retries' = '5'
-);
+) WITH ('table-name' = 'tally_by_gender') LIKE result_table;
 
 -- Votes per age band of the voter.
 CREATE TABLE tally_by_age_band_sink (
@@ -80,16 +56,7 @@ CREATE TABLE tally_by_age_band_sink (
     votes      BIGINT NOT NULL,
     updated_at TIMESTAMP(3) NOT NULL,
     PRIMARY KEY (age_band) NOT ENFORCED
-) WITH (
-    'connector' = 'jdbc',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'table-name' = 'tally_by_age_band',
-    'sink.buffer-flush.interval' = '100ms',
-    'sink.buffer-flush.max-rows' = '1000',
-    'sink.max-retries' = '5'
-);
+) WITH ('table-name' = 'tally_by_age_band') LIKE result_table;
 
 -- Votes per minute of casting time.
 CREATE TABLE votes_per_minute_sink (
@@ -97,16 +64,7 @@ CREATE TABLE votes_per_minute_sink (
     votes        BIGINT NOT NULL,
     updated_at   TIMESTAMP(3) NOT NULL,
     PRIMARY KEY (minute_start) NOT ENFORCED
-) WITH (
-    'connector' = 'jdbc',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'table-name' = 'votes_per_minute',
-    'sink.buffer-flush.interval' = '100ms',
-    'sink.buffer-flush.max-rows' = '1000',
-    'sink.max-retries' = '5'
-);
+) WITH ('table-name' = 'votes_per_minute') LIKE result_table;
 
 -- The leading candidate in each state.
 CREATE TABLE leader_by_state_sink (
@@ -117,16 +75,7 @@ CREATE TABLE leader_by_state_sink (
     votes          BIGINT NOT NULL,
     updated_at     TIMESTAMP(3) NOT NULL,
     PRIMARY KEY (state) NOT ENFORCED
-) WITH (
-    'connector' = 'jdbc',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'table-name' = 'leader_by_state',
-    'sink.buffer-flush.interval' = '100ms',
-    'sink.buffer-flush.max-rows' = '1000',
-    'sink.max-retries' = '5'
-);
+) WITH ('table-name' = 'leader_by_state') LIKE result_table;
 
 -- The records the tally job did not count, with where they were and why (25-checks.sql), keyed by
 -- their place in the topic: a replay after a restart writes each one again, over itself.
@@ -141,29 +90,13 @@ CREATE TABLE rejected_records_sink (
     candidate_id     STRING,
     rejected_at      TIMESTAMP(3) NOT NULL,
     PRIMARY KEY (source_topic, source_partition, source_offset) NOT ENFORCED
-) WITH (
-    'connector' = 'jdbc',
-    'url' = '${JDBC_URL}',
-    'username' = '${JDBC_USER}',
-    'password' = '${JDBC_PASSWORD}',
-    'table-name' = 'rejected_records',
-    'sink.buffer-flush.interval' = '100ms',
-    'sink.buffer-flush.max-rows' = '1000',
-    'sink.max-retries' = '5'
-);
+) WITH ('table-name' = 'rejected_records') LIKE result_table;
 
--- The same tallies for downstream consumers, on compacted topics under the prototype's names.
--- Keyed by candidate id (and by state below); the value schema is registered by the sink itself. The
--- tallies feeding them only ever grow (30-tallies.sql), so no key ever gets a tombstone.
-CREATE TABLE aggregated_votes_per_candidate (
-    candidate_id   STRING NOT NULL,
-    candidate_name STRING NOT NULL,
-    party          STRING NOT NULL,
-    votes          BIGINT NOT NULL,
-    PRIMARY KEY (candidate_id) NOT ENFORCED
-) WITH (
+-- The same tallies for downstream consumers, on compacted topics under the prototype's names, keyed by
+-- candidate id and by state; the value schema is registered by the sink itself. The tallies feeding
+-- them only ever grow (30-tallies.sql), so no key ever gets a tombstone.
+CREATE TEMPORARY TABLE compacted_topic WITH (
     'connector' = 'upsert-kafka',
-    'topic' = 'aggregated_votes_per_candidate',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
     'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
     'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
@@ -173,6 +106,14 @@ CREATE TABLE aggregated_votes_per_candidate (
     'value.avro-confluent.url' = '${SCHEMA_REGISTRY_URL}',
     'value.fields-include' = 'ALL'
 );
+
+CREATE TABLE aggregated_votes_per_candidate (
+    candidate_id   STRING NOT NULL,
+    candidate_name STRING NOT NULL,
+    party          STRING NOT NULL,
+    votes          BIGINT NOT NULL,
+    PRIMARY KEY (candidate_id) NOT ENFORCED
+) WITH ('topic' = 'aggregated_votes_per_candidate') LIKE compacted_topic;
 
 CREATE TABLE aggregated_turnout_by_location (
     state       STRING NOT NULL,
@@ -180,15 +121,4 @@ CREATE TABLE aggregated_turnout_by_location (
     votes       BIGINT NOT NULL,
     turnout_pct DECIMAL(6, 2) NOT NULL,
     PRIMARY KEY (state) NOT ENFORCED
-) WITH (
-    'connector' = 'upsert-kafka',
-    'topic' = 'aggregated_turnout_by_location',
-    'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
-    'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
-    'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
-    'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
-    'key.format' = 'raw',
-    'value.format' = 'avro-confluent',
-    'value.avro-confluent.url' = '${SCHEMA_REGISTRY_URL}',
-    'value.fields-include' = 'ALL'
-);
+) WITH ('topic' = 'aggregated_turnout_by_location') LIKE compacted_topic;
