@@ -177,7 +177,7 @@ export class PostgresEngine implements Engine {
       user,
       password,
       database,
-      connectionTimeoutMillis: 2000,
+      connectionTimeoutMillis: 5000,
     });
   }
 
