@@ -15,7 +15,8 @@ import { openConnections } from "../producers/runtime/connections.js";
 import { createLogger } from "../producers/runtime/log.js";
 import { producerConfig } from "../producers/runtime/producer.js";
 import { ProgressBar } from "../producers/runtime/progress-bar.js";
-import { topicSchemas } from "../producers/setup/setup.js";
+import { sleep } from "../producers/runtime/waiting.js";
+import { schemaId } from "../producers/setup/setup.js";
 import { insertVotes } from "../producers/voting/ballot-box.js";
 import { PARTITIONS_CONSUMED_CONCURRENTLY } from "../producers/voting/service.js";
 import { barePipeline, type EncodedVote } from "./bare-pipeline.js";
@@ -60,13 +61,11 @@ async function encodeVotes(votes: readonly Vote[]): Promise<Map<string, EncodedV
 async function register(): Promise<void> {
   const producer = kafka.producer(producerConfig);
   await producer.connect();
-  const id = async (i: number): Promise<number> =>
-    (await registry.lookup(valueSubject(topicSchemas[i]!.topic), topicSchemas[i]!.schema)) ?? 0;
   const bar = new ProgressBar("register", VOTERS, "voters");
   await registerElectorate(
     pool,
     producer,
-    { candidate: await id(0), voter: await id(1) },
+    { candidate: (await schemaId(registry, "candidate")) ?? 0, voter: (await schemaId(registry, "voter")) ?? 0 },
     { election: defaultElection, seed: SEED, voters: VOTERS, batchSize: 5_000 },
     (done) => bar.update(done),
   );
@@ -194,7 +193,7 @@ async function runService(main: string, expected: number): Promise<ServiceRun> {
       if (started === undefined && cast > 0) started = performance.now();
       bar.update(cast);
       if (cast >= expected) break;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     bar.done();
     const seconds = (performance.now() - (started ?? performance.now())) / 1000;

@@ -110,7 +110,7 @@ describe("topics", () => {
   });
 
   it("every topic the SQL job reads has the value schema the setup step registers, on a declared topic", () => {
-    const registered = new Set(topicSchemas.map((t) => t.topic.name));
+    const registered = new Set(Object.values(topicSchemas).map((t) => t.topic.name));
     const declared = new Set(all(kind, "KafkaTopic").map((t) => t.spec.topicName));
     for (const [table, topic] of tableTopics) {
       if (insertedTables.has(table)) continue;

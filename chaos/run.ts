@@ -6,6 +6,7 @@ import { runElection, type ElectionServices } from "../local/election/run.js";
 import { Patience } from "../local/election/patience.js";
 import { endpoints } from "../local/endpoints.js";
 import { stackContext, stackUp } from "../local/stack.js";
+import { readTopic } from "../local/topic-reader.js";
 import { VoterChoice } from "../producers/election/choice.js";
 import { defaultElection } from "../producers/election/default-election.js";
 import { SchemaRegistryClient } from "../producers/runtime/registry.js";
@@ -305,32 +306,11 @@ async function checkDeadLetters(kafka: Kafka, bad: readonly BadRecord[]): Promis
 }
 
 async function readDeadLetters(kafka: Kafka): Promise<DeadLetter[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topics.deadLetters.name);
-  await admin.disconnect();
-  const remaining = new Set(ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => p.partition));
-  const letters: DeadLetter[] = [];
-  if (remaining.size === 0) return letters;
   const type = avro.Type.forSchema(deadLetterSchema as unknown as avro.Schema);
-  const consumer = kafka.consumer({ groupId: `chaos-dead-letters-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: topics.deadLetters.name, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    consumer
-      .run({
-        eachMessage: async ({ partition, message }) => {
-          const framed = unframe(message.value);
-          if (framed.ok) letters.push(type.fromBuffer(framed.body) as DeadLetter);
-          const end = ends.find((p) => p.partition === partition);
-          if (end && BigInt(message.offset) + 1n >= BigInt(end.high)) remaining.delete(partition);
-          if (remaining.size === 0) resolve();
-        },
-      })
-      .catch(reject);
+  return (await readTopic(kafka, topics.deadLetters.name)).flatMap((r) => {
+    const framed = unframe(r.value);
+    return framed.ok ? [type.fromBuffer(framed.body) as DeadLetter] : [];
   });
-  await consumer.disconnect();
-  return letters;
 }
 
 /** The latest record of every key of both aggregated topics against the same figures from the ledger. */

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sleep } from "../producers/runtime/waiting.js";
 import { LockHeld, withLock } from "./lock.js";
 
 describe("the stack's lock", () => {
@@ -11,10 +12,10 @@ describe("the stack's lock", () => {
     const order: string[] = [];
     const first = withLock(path, async () => {
       order.push("first in");
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       order.push("first out");
     });
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     const second = withLock(path, async () => void order.push("second in"));
     await Promise.all([first, second]);
     expect(order).toEqual(["first in", "first out", "second in"]);

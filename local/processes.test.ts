@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { launch, livePid, stopByPidFile } from "./processes.js";
-import { parseJavaMajor } from "./toolchain.js";
 
 describe("pid-file processes", () => {
   it("starts a detached process, finds it by its pid file and stops it", async () => {
@@ -20,14 +19,5 @@ describe("pid-file processes", () => {
     expect(await stopByPidFile(pidFile, "SIGTERM", 5000)).toBe("stopped");
     expect(livePid(pidFile)).toBeUndefined();
     expect(await stopByPidFile(pidFile, "SIGTERM", 5000)).toBe("not-running");
-  });
-});
-
-describe("java -version", () => {
-  it("reads the major version of old and new JDKs", () => {
-    expect(parseJavaMajor('openjdk version "17.0.15" 2025-04-15')).toBe(17);
-    expect(parseJavaMajor('openjdk version "25" 2025-09-16')).toBe(25);
-    expect(parseJavaMajor('java version "1.8.0_402"')).toBe(8);
-    expect(parseJavaMajor("no java here")).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { sleep } from "../producers/runtime/waiting.js";
 
 /**
  * A process the stack started, remembered by a pid file holding its pid and kernel start time, so a
@@ -70,8 +71,6 @@ export function launch(spec: LaunchSpec): number {
   writeFileSync(spec.pidFile, `${pid} ${startTime}\n`);
   return pid;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Signals the process named by the pid file, waits for it to exit, and kills it after the grace. */
 export async function stopByPidFile(

@@ -1,3 +1,4 @@
+import { metricNames } from "../../producers/runtime/metric-names.js";
 import type { PromTarget } from "../panels.js";
 
 /**
@@ -8,22 +9,22 @@ const rate = (metric: string) => `rate(${metric}[$__rate_interval])`;
 
 export const operationsQueries = {
   votes: [
-    { expr: `sum(${rate("livetally_votes_cast_total")})`, legend: "cast" },
-    { expr: `sum(${rate("livetally_votes_reemitted_total")})`, legend: "re-emitted" },
+    { expr: `sum(${rate(metricNames.votesCast)})`, legend: "cast" },
+    { expr: `sum(${rate(metricNames.votesReemitted)})`, legend: "re-emitted" },
     {
-      expr: `sum by (reason) (${rate("livetally_dead_letters_total")})`,
+      expr: `sum by (reason) (${rate(metricNames.deadLetters)})`,
       legend: "dead-lettered: {{reason}}",
     },
   ],
-  votersRegistered: [{ expr: `sum(${rate("livetally_voters_registered_total")})`, legend: "registered" }],
+  votersRegistered: [{ expr: `sum(${rate(metricNames.votersRegistered)})`, legend: "registered" }],
   batchLatency: [0.5, 0.95, 0.99].map((quantile) => ({
-    expr: `histogram_quantile(${quantile}, sum by (le) (${rate("livetally_vote_batch_duration_seconds_bucket")}))`,
+    expr: `histogram_quantile(${quantile}, sum by (le) (${rate(`${metricNames.voteBatchDuration}_bucket`)}))`,
     legend: `p${quantile * 100}`,
   })),
   // The voting service reports its own lag; Flink's Kafka source reports what it has not read yet; the
   // Kafka Exporter sees every group from the broker's side.
   consumerLag: [
-    { expr: "sum(livetally_consumer_lag)", legend: "livetally-voting (service)" },
+    { expr: `sum(${metricNames.consumerLag})`, legend: "livetally-voting (service)" },
     {
       expr: "sum(flink_taskmanager_job_task_operator_pendingRecords)",
       legend: "livetally-tallies (Flink source)",

@@ -5,13 +5,7 @@ import { openElections } from "../elections.js";
 import type { Engine, Health, StackContext } from "../engine.js";
 import type { LaunchSpec } from "../processes.js";
 import { resumeOpenElections, tallyJobsHealth } from "../tally-job.js";
-import {
-  RUNNER_DIR,
-  RUNNER_JAR,
-  RUNNER_SOURCES,
-  flinkLibDir,
-  runnerSourcesDigest,
-} from "../flink-runner.js";
+import { RUNNER_DIR, RUNNER_JAR, RUNNER_SOURCES, flinkLibDir, runnerSourcesDigest } from "../flink-runner.js";
 import { onPath, runMaven } from "../toolchain.js";
 
 /**

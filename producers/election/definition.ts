@@ -1,3 +1,4 @@
+import type { Candidate } from "../../schemas/records.js";
 import { CommandError } from "../runtime/command-error.js";
 
 /**
@@ -5,14 +6,8 @@ import { CommandError } from "../runtime/command-error.js";
  * each region prefers. Registration draws the electorate from it; the voting service draws each
  * voter's choice from it.
  */
-export interface CandidateDefinition {
-  readonly candidate_id: string;
-  readonly name: string;
-  readonly party: string;
-  readonly biography: string;
-  readonly platform: string;
-  readonly photo_url: string;
-}
+/** A candidate as the election declares them: the Candidate contract but for when they were registered. */
+export type CandidateDefinition = Omit<Candidate, "registered_at">;
 
 export interface RegionDefinition {
   /** The voter's state as it appears in their address and in the turnout tables. */

@@ -77,14 +77,16 @@ export class EnvReader {
 
   /** A list of host:port addresses separated by commas, as Kafka clients take bootstrap servers. */
   hostPorts(name: string, fallback?: string): string[] {
-    const raw = fallback === undefined ? this.required(name, "host:port[,host:port...]") : this.string(name, fallback);
+    const raw =
+      fallback === undefined ? this.required(name, "host:port[,host:port...]") : this.string(name, fallback);
     if (raw === "") return [];
     const list = raw
       .split(",")
       .map((b) => b.trim())
       .filter((b) => b !== "");
     const bad = list.filter((b) => !/^[^\s:]+:\d{1,5}$/.test(b));
-    if (list.length === 0 || bad.length > 0) this.problems.push(`${name}=${raw}: expected host:port[,host:port...]`);
+    if (list.length === 0 || bad.length > 0)
+      this.problems.push(`${name}=${raw}: expected host:port[,host:port...]`);
     return list;
   }
 

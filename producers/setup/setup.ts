@@ -4,14 +4,31 @@ import { migrate, type MigrationResult } from "../../schemas/migrate.js";
 import { candidateSchema, deadLetterSchema, voteSchema, voterSchema } from "../../schemas/records.js";
 import { allTopics, topics, valueSubject, type TopicSpec } from "../../schemas/topics.js";
 import type { SchemaRegistryClient } from "../runtime/registry.js";
+import { sleep } from "../runtime/waiting.js";
 
-/** The value schema of each topic the services produce. */
-export const topicSchemas: readonly { readonly topic: TopicSpec; readonly schema: object }[] = [
-  { topic: topics.candidates, schema: candidateSchema },
-  { topic: topics.voters, schema: voterSchema },
-  { topic: topics.votes, schema: voteSchema },
-  { topic: topics.deadLetters, schema: deadLetterSchema },
-];
+export interface TopicSchema {
+  readonly topic: TopicSpec;
+  readonly schema: object;
+}
+
+/** The value schema of each topic the services produce, by the contract's name. */
+export const topicSchemas = {
+  candidate: { topic: topics.candidates, schema: candidateSchema },
+  voter: { topic: topics.voters, schema: voterSchema },
+  vote: { topic: topics.votes, schema: voteSchema },
+  deadLetter: { topic: topics.deadLetters, schema: deadLetterSchema },
+} as const satisfies Record<string, TopicSchema>;
+
+export type ContractName = keyof typeof topicSchemas;
+
+/** The registry's id of a contract's schema under its topic's subject; undefined if not registered. */
+export function schemaId(
+  registry: SchemaRegistryClient,
+  contract: ContractName,
+): Promise<number | undefined> {
+  const { topic, schema } = topicSchemas[contract];
+  return registry.lookup(valueSubject(topic), schema);
+}
 
 export interface TopicsResult {
   readonly created: readonly string[];
@@ -81,7 +98,7 @@ export async function recreateTopics(kafka: Kafka, specs: readonly TopicSpec[]):
         return;
       } catch (e) {
         if (Date.now() > deadline) throw e;
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
       }
     }
   } finally {
@@ -92,7 +109,7 @@ export async function recreateTopics(kafka: Kafka, specs: readonly TopicSpec[]):
 /** Sets BACKWARD compatibility on each topic's value subject and registers its schema; idempotent. */
 export async function registerSchemas(
   registry: SchemaRegistryClient,
-  entries: readonly { readonly topic: TopicSpec; readonly schema: object }[] = topicSchemas,
+  entries: readonly TopicSchema[] = Object.values(topicSchemas),
 ): Promise<Record<string, number>> {
   const ids: Record<string, number> = {};
   for (const { topic, schema } of entries) {

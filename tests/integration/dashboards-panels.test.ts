@@ -18,7 +18,7 @@ import { metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "../.
 import { cancelTallyJobs, liveTallyJob } from "../../local/tally-job.js";
 import { runElection, type ElectionRunResult } from "../../local/election/run.js";
 import { endpoints } from "../../local/endpoints.js";
-import { sleep } from "../../producers/runtime/waiting.js";
+import { pollUntil, sleep } from "../../producers/runtime/waiting.js";
 
 /**
  * The dashboards' queries against the real engines, after one real election on the local stack:
@@ -284,11 +284,13 @@ describe("every Prometheus panel", () => {
           return !jobMetrics.includes(job ?? "");
         });
     };
-    let missing = await unreported();
-    for (let tries = 0; missing.length > 0 && tries < 30; tries++) {
-      await new Promise((r) => setTimeout(r, 1000));
-      missing = await unreported();
-    }
+    const missing = await pollUntil(
+      async () => {
+        const names = await unreported();
+        return names.length === 0 ? names : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000, what: "every Flink metric a panel uses" },
+    ).catch(unreported);
     expect(missing).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ import {
 import { stackContext } from "../../local/stack.js";
 import { jobJdbcSinks, postgresTypesFor } from "../../flink-sql/sinks.js";
 import { endpoints } from "../../local/endpoints.js";
+import { readTopic } from "../../local/topic-reader.js";
+import { sleep } from "../../producers/runtime/waiting.js";
 import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
 import { topics } from "../../schemas/topics.js";
 import { unframe } from "../../schemas/wire.js";
@@ -25,7 +27,6 @@ import {
   type ElectionStage,
 } from "./support/election-fixture.js";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls certification until the streamed tallies match the ledger, or the time is up. */
 async function settle(db: pg.Pool, timeoutMs: number) {
@@ -44,37 +45,18 @@ async function latestPerKey(
   topic: string,
 ): Promise<Map<string, Record<string, unknown>>> {
   const registry = new SchemaRegistryClient(endpoints().registryUrl);
-  const admin = stage.kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const remaining = new Set(ends.filter((p) => Number(p.high) > 0).map((p) => p.partition));
   const latest = new Map<string, Record<string, unknown>>();
-  if (remaining.size === 0) return latest;
-  const consumer = stage.kafka.consumer({ groupId: `flink-test-${topic}-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    consumer
-      .run({
-        eachMessage: async ({ partition, message }) => {
-          const key = message.key?.toString() ?? "";
-          const framed = unframe(message.value);
-          if (framed.ok) {
-            const schema = await registry.schemaById(framed.schemaId);
-            const type = avro.Type.forSchema(JSON.parse(schema ?? "null") as avro.Schema);
-            latest.set(key, type.fromBuffer(framed.body) as Record<string, unknown>);
-          } else {
-            latest.delete(key);
-          }
-          const end = ends.find((p) => p.partition === partition);
-          if (end && BigInt(message.offset) + 1n >= BigInt(end.high)) remaining.delete(partition);
-          if (remaining.size === 0) resolve();
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
+  for (const record of await readTopic(stage.kafka, topic)) {
+    const key = record.key?.toString() ?? "";
+    const framed = unframe(record.value);
+    if (!framed.ok) {
+      latest.delete(key);
+      continue;
+    }
+    const schema = await registry.schemaById(framed.schemaId);
+    const type = avro.Type.forSchema(JSON.parse(schema ?? "null") as avro.Schema);
+    latest.set(key, type.fromBuffer(framed.body) as Record<string, unknown>);
+  }
   return latest;
 }
 

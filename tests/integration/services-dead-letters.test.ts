@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { avroTypes, voteSchema, type DeadLetter, type Voter } from "../../schemas/records.js";
-import { topics, valueSubject } from "../../schemas/topics.js";
+import { avroTypes, type DeadLetter, type Voter } from "../../schemas/records.js";
+import { topics } from "../../schemas/topics.js";
 import { frame, unframe } from "../../schemas/wire.js";
 import { VoterChoice, voteId } from "../../producers/election/choice.js";
 import { defaultElection } from "../../producers/election/default-election.js";
@@ -13,7 +13,7 @@ import { serviceConfig } from "../../producers/runtime/config.js";
 import { createLogger } from "../../producers/runtime/log.js";
 import { createMetrics, type Metrics } from "../../producers/runtime/metrics.js";
 import { producerConfig } from "../../producers/runtime/producer.js";
-import { topicSchemas } from "../../producers/setup/setup.js";
+import { schemaId } from "../../producers/setup/setup.js";
 import { VotingService } from "../../producers/voting/service.js";
 import { freshElection, kafka, newPool, readAll, registry, waitFor } from "./services-fixture.js";
 
@@ -52,16 +52,14 @@ let voters: Voter[];
 beforeAll(async () => {
   await freshElection(pool);
   await producer.connect();
-  const lookup = async (i: number): Promise<number> =>
-    (await registry.lookup(valueSubject(topicSchemas[i]!.topic), topicSchemas[i]!.schema)) ?? 0;
   ids = {
-    voter: await lookup(1),
-    vote: (await registry.lookup(valueSubject(topics.votes), voteSchema)) ?? 0,
+    voter: (await schemaId(registry, "voter")) ?? 0,
+    vote: (await schemaId(registry, "vote")) ?? 0,
   };
   await registerElectorate(
     pool,
     producer,
-    { candidate: await lookup(0), voter: ids.voter },
+    { candidate: (await schemaId(registry, "candidate")) ?? 0, voter: ids.voter },
     { election: defaultElection, seed: REGISTER_SEED, voters: VOTERS, batchSize: 1_000 },
   );
   voters = drawVoters(defaultElection, REGISTER_SEED, 0, VOTERS).map((v) => ({

@@ -1,6 +1,8 @@
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { endpoints } from "../../local/endpoints.js";
+import { readTopic } from "../../local/topic-reader.js";
+import { pollUntil } from "../../producers/runtime/waiting.js";
 import { topics, type TopicSpec } from "../../schemas/topics.js";
 import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
 import { applyMigrations, recreateTopics as recreate, registerSchemas } from "../../producers/setup/setup.js";
@@ -60,53 +62,16 @@ export interface ReadRecord {
   readonly offset: number;
 }
 
-/** Every record of a topic from the beginning, read by a throwaway consumer group. */
+/** Every record of a topic from the beginning. */
 export async function readAll(topic: string): Promise<ReadRecord[]> {
-  const total = await recordCount(topic);
-  const out: ReadRecord[] = [];
-  if (total === 0) return out;
-  const consumer = kafka.consumer({ groupId: `services-test-read-${topic}-${Date.now()}-${Math.random()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`read ${out.length}/${total} records of ${topic}`)),
-        60_000,
-      );
-      consumer
-        .run({
-          eachBatch: async ({ batch }) => {
-            for (const m of batch.messages) {
-              out.push({
-                key: m.key?.toString() ?? "",
-                value: m.value ?? Buffer.alloc(0),
-                partition: batch.partition,
-                offset: Number(m.offset),
-              });
-            }
-            if (out.length >= total) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return out;
+  return (await readTopic(kafka, topic)).map((r) => ({
+    key: r.key?.toString() ?? "",
+    value: r.value ?? Buffer.alloc(0),
+    partition: r.partition,
+    offset: Number(r.offset),
+  }));
 }
 
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 90_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  await pollUntil(async () => ((await check()) ? true : undefined), { timeoutMs, what });
 }

@@ -13,7 +13,7 @@ import { defaultElection } from "../../producers/election/default-election.js";
 import { registerElectorate } from "../../producers/registration/register.js";
 import { preflight, PreflightError } from "../../producers/runtime/preflight.js";
 import { RegistryError } from "../../producers/runtime/registry.js";
-import { registerSchemas, topicSchemas } from "../../producers/setup/setup.js";
+import { registerSchemas, schemaId, topicSchemas } from "../../producers/setup/setup.js";
 import { ep, freshElection, kafka, newPool, readAll, recordCount, registry } from "./services-fixture.js";
 
 const pool = newPool();
@@ -118,7 +118,7 @@ describe("setup", () => {
   it("registers each topic's value schema under BACKWARD compatibility, idempotently", async () => {
     const first = await registerSchemas(registry);
     expect(await registerSchemas(registry)).toEqual(first);
-    for (const { topic, schema } of topicSchemas) {
+    for (const { topic, schema } of Object.values(topicSchemas)) {
       expect(await registry.compatibility(valueSubject(topic))).toBe("BACKWARD");
       expect(await registry.lookup(valueSubject(topic), schema)).toBe(first[valueSubject(topic)]);
     }
@@ -171,7 +171,7 @@ describe("registration", () => {
     await producer.connect();
     const ids = {
       voter: (await registry.lookup(valueSubject(topics.voters), voterSchema)) ?? 0,
-      candidate: (await registry.lookup(valueSubject(topics.candidates), topicSchemas[0]!.schema)) ?? 0,
+      candidate: (await schemaId(registry, "candidate")) ?? 0,
     };
     const plan = { election: defaultElection, seed: 31, voters: 3_000, batchSize: 1_000 };
     try {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { avroTypes, type Vote } from "../../schemas/records.js";
-import { topics, valueSubject } from "../../schemas/topics.js";
+import { topics } from "../../schemas/topics.js";
 import { unframe } from "../../schemas/wire.js";
 import { VoterChoice, voteId } from "../../producers/election/choice.js";
 import { defaultElection } from "../../producers/election/default-election.js";
@@ -12,7 +12,7 @@ import { serviceConfig } from "../../producers/runtime/config.js";
 import { createLogger } from "../../producers/runtime/log.js";
 import { createMetrics } from "../../producers/runtime/metrics.js";
 import { producerConfig } from "../../producers/runtime/producer.js";
-import { topicSchemas } from "../../producers/setup/setup.js";
+import { schemaId } from "../../producers/setup/setup.js";
 import { VotingService } from "../../producers/voting/service.js";
 import {
   freshElection,
@@ -35,12 +35,10 @@ beforeAll(async () => {
   await freshElection(pool);
   const producer = kafka.producer(producerConfig);
   await producer.connect();
-  const lookup = async (i: number): Promise<number> =>
-    (await registry.lookup(valueSubject(topicSchemas[i]!.topic), topicSchemas[i]!.schema)) ?? 0;
   await registerElectorate(
     pool,
     producer,
-    { candidate: await lookup(0), voter: await lookup(1) },
+    { candidate: (await schemaId(registry, "candidate")) ?? 0, voter: (await schemaId(registry, "voter")) ?? 0 },
     { election: defaultElection, seed: REGISTER_SEED, voters: VOTERS, batchSize: 2_000 },
   );
   await producer.disconnect();

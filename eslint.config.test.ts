@@ -22,14 +22,21 @@ async function lint(folder: string, text: string): Promise<string[]> {
 }
 
 describe("the lint rules", () => {
-  it("refuse an import of the local stack, the demo or the benchmarks from the code that ships", { timeout: 60_000 }, async () => {
-    const planted = 'import { endpoints } from "../../local/endpoints.js";\n\nexport const e = endpoints();\n';
-    expect(await lint("producers/runtime", planted)).toEqual([
-      "no-restricted-imports: '../../local/endpoints.js' import is restricted from being used by a pattern. code that ships must not import the local stack, the demo, benchmarks, chaos or tests",
-    ]);
-    expect(await lint("cdk8s/lib", 'export { runElection } from "../../local/election/run.js";\n')).toHaveLength(1);
-    expect(await lint("demo", planted)).toEqual([]);
-  });
+  it(
+    "refuse an import of the local stack, the demo or the benchmarks from the code that ships",
+    { timeout: 60_000 },
+    async () => {
+      const planted =
+        'import { endpoints } from "../../local/endpoints.js";\n\nexport const e = endpoints();\n';
+      expect(await lint("producers/runtime", planted)).toEqual([
+        "no-restricted-imports: '../../local/endpoints.js' import is restricted from being used by a pattern. code that ships must not import the local stack, the demo, benchmarks, chaos or tests",
+      ]);
+      expect(
+        await lint("cdk8s/lib", 'export { runElection } from "../../local/election/run.js";\n'),
+      ).toHaveLength(1);
+      expect(await lint("demo", planted)).toEqual([]);
+    },
+  );
 
   it("refuse a promise left floating", { timeout: 60_000 }, async () => {
     const floating = "export async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n}\n";

@@ -1,0 +1,13 @@
+/**
+ * The names of the election services' Prometheus metrics: the services register them
+ * (producers/runtime/metrics.ts) and the operations dashboard queries them
+ * (dashboards/operations/queries.ts), both from here.
+ */
+export const metricNames = {
+  votesCast: "livetally_votes_cast_total",
+  votesReemitted: "livetally_votes_reemitted_total",
+  deadLetters: "livetally_dead_letters_total",
+  voteBatchDuration: "livetally_vote_batch_duration_seconds",
+  consumerLag: "livetally_consumer_lag",
+  votersRegistered: "livetally_voters_registered_total",
+} as const;
