@@ -1,8 +1,9 @@
 ##@ Toolchain
 
 # Included by the Makefile, or run on its own (`make -f toolchain.mk node`, as .ci/run does on a machine
-# whose node is older than 24); on its own it reads the pins itself. The recipe is POSIX sh either way.
-ifndef NODE_VERSION
+# whose node is older than 24); on its own it reads the pins itself. An environment's NODE_VERSION (the
+# official node images set one) never stands in for the pin. The recipe is POSIX sh either way.
+ifneq ($(origin NODE_VERSION),file)
 include $(dir $(lastword $(MAKEFILE_LIST)))versions.env
 endif
 
