@@ -126,7 +126,7 @@ describe("image builds", () => {
       "--tag",
       servicesBuild?.image,
       "--build-arg",
-      `NODE_IMAGE_VERSION=${versions().NODE_IMAGE_VERSION}`,
+      `NODE_VERSION=${versions().NODE_VERSION}`,
       ".",
     ]);
   });
