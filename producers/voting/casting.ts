@@ -17,6 +17,19 @@ export interface CastingSchemaIds {
   readonly deadLetter: number;
 }
 
+export interface CastingOptions {
+  readonly pool: pg.Pool;
+  /** Producers by consumed partition: one partition's votes always go through the same producer. */
+  readonly producers: readonly Producer[];
+  readonly decoder: VoterDecoder;
+  readonly choice: VoterChoice;
+  readonly schemaIds: CastingSchemaIds;
+  readonly limiter: RateLimiter;
+  readonly metrics: Metrics;
+  /** The service a dead letter names; "voting" unless told. */
+  readonly service?: string;
+}
+
 export interface ChunkOutcome {
   readonly cast: number;
   readonly reemitted: number;
@@ -40,20 +53,10 @@ export class Casting {
   private candidates: Map<string, string> = new Map();
   private candidatesLoadedAt = 0;
 
-  constructor(
-    private readonly pool: pg.Pool,
-    /** Producers by consumed partition: one partition's votes always go through the same producer. */
-    private readonly producers: readonly Producer[],
-    private readonly decoder: VoterDecoder,
-    private readonly choice: VoterChoice,
-    private readonly ids: CastingSchemaIds,
-    private readonly limiter: RateLimiter,
-    private readonly metrics: Metrics,
-    private readonly service = "voting",
-  ) {}
+  constructor(private readonly options: CastingOptions) {}
 
   async loadCandidates(): Promise<void> {
-    this.candidates = await registeredCandidates(this.pool);
+    this.candidates = await registeredCandidates(this.options.pool);
     this.candidatesLoadedAt = Date.now();
   }
 
@@ -81,13 +84,13 @@ export class Casting {
     const ballots: { message: KafkaMessage; vote: Vote }[] = [];
     let abstained = 0;
     for (const message of messages) {
-      const decoded = await this.decoder.decode(message.key, message.value);
+      const decoded = await this.options.decoder.decode(message.key, message.value);
       if (!decoded.ok) {
         rejections.push({ message, reason: decoded.reason, detail: decoded.detail });
         continue;
       }
       const voter = decoded.voter;
-      const choice = this.choice.choose(voter.voter_id, voter.address.state);
+      const choice = this.options.choice.choose(voter.voter_id, voter.address.state);
       if (!choice.votes) {
         abstained++;
         continue;
@@ -116,14 +119,14 @@ export class Casting {
       });
     }
 
-    await this.limiter.acquire(ballots.length);
+    await this.options.limiter.acquire(ballots.length);
     const inserted = await insertVotes(
-      this.pool,
+      this.options.pool,
       ballots.map((b) => b.vote),
     );
     const notInserted = ballots.filter((b) => !inserted.has(b.vote.voter_id));
     const stored = await storedVotes(
-      this.pool,
+      this.options.pool,
       notInserted.map((b) => b.vote.voter_id),
     );
     const votes: Vote[] = [];
@@ -157,9 +160,9 @@ export class Casting {
       }
     }
     await this.produce(votes, rejections, topic, partition);
-    this.metrics.votesCast.inc(cast);
-    this.metrics.votesReemitted.inc(reemitted);
-    for (const r of rejections) this.metrics.deadLetters.inc({ reason: r.reason });
+    this.options.metrics.votesCast.inc(cast);
+    this.options.metrics.votesReemitted.inc(reemitted);
+    for (const r of rejections) this.options.metrics.deadLetters.inc({ reason: r.reason });
     return { cast, reemitted, abstained, deadLetters: rejections.length };
   }
 
@@ -169,12 +172,12 @@ export class Casting {
     topic: string,
     partition: number,
   ): Promise<void> {
-    const producer = this.producers[partition % this.producers.length];
+    const producer = this.options.producers[partition % this.options.producers.length];
     if (producer === undefined) return;
     const failedAt = Date.now();
     const deadLetters: Message[] = rejections.map((r) => {
       const letter: DeadLetter = {
-        service: this.service,
+        service: this.options.service ?? "voting",
         topic,
         partition,
         offset: Number(r.message.offset),
@@ -184,12 +187,18 @@ export class Casting {
         detail: r.detail,
         failed_at: failedAt,
       };
-      return { key: r.message.key, value: frameRecord(this.ids.deadLetter, avroTypes.deadLetter, letter) };
+      return {
+        key: r.message.key,
+        value: frameRecord(this.options.schemaIds.deadLetter, avroTypes.deadLetter, letter),
+      };
     });
     await sendVotes(
       producer,
       topics.votes.name,
-      votes.map((v) => ({ key: v.voter_id, value: frameRecord(this.ids.vote, avroTypes.vote, v) })),
+      votes.map((v) => ({
+        key: v.voter_id,
+        value: frameRecord(this.options.schemaIds.vote, avroTypes.vote, v),
+      })),
       deadLetters,
     );
   }
