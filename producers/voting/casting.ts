@@ -1,12 +1,20 @@
 import type { KafkaMessage, Message, Producer } from "kafkajs";
 import type pg from "pg";
-import { ageBandAt, avroTypes, type DeadLetter, type Vote } from "../../schemas/records.js";
+import { ageBandAt, avroTypes, type DeadLetter } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
 import { frameRecord } from "../../schemas/wire.js";
 import type { VoterChoice } from "../election/choice.js";
 import type { Metrics } from "../runtime/metrics.js";
-import { insertVotes, registeredCandidates, storedVotes } from "./ballot-box.js";
-import type { DeadLetterReason, VoterDecoder } from "./decoder.js";
+import { castVotes, registeredCandidates } from "./ballot-box.js";
+import {
+  classifyChunk,
+  type Ballot,
+  type ChunkOutcome,
+  type ClassifiedChunk,
+  type MarkedChunk,
+  type Rejection,
+} from "./chunk-outcome.js";
+import type { VoterDecoder } from "./decoder.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
 /** Votes per produce request; see sendVotes(). */
@@ -28,20 +36,6 @@ export interface CastingOptions {
   readonly metrics: Metrics;
   /** The service a dead letter names; "voting" unless told. */
   readonly service?: string;
-}
-
-export interface ChunkOutcome {
-  readonly cast: number;
-  readonly reemitted: number;
-  readonly abstained: number;
-  readonly deadLetters: number;
-}
-
-/** A message that could not become a vote, with where it came from. */
-interface Rejection {
-  readonly message: KafkaMessage;
-  readonly reason: DeadLetterReason;
-  readonly detail: string;
 }
 
 /**
@@ -79,9 +73,25 @@ export class Casting {
     partition: number,
     messages: readonly KafkaMessage[],
   ): Promise<ChunkOutcome> {
-    const castAt = Date.now();
+    const marked = await this.markBallots(messages, Date.now());
+    await this.options.limiter.acquire(marked.ballots.length);
+    const { inserted, stored } = await castVotes(
+      this.options.pool,
+      marked.ballots.map((b) => b.vote),
+    );
+    const chunk = classifyChunk(marked, inserted, stored);
+    await this.produce(chunk, topic, partition);
+    const { metrics } = this.options;
+    metrics.votesCast.inc(chunk.outcome.cast);
+    metrics.votesReemitted.inc(chunk.outcome.reemitted);
+    for (const r of chunk.rejections) metrics.deadLetters.inc({ reason: r.reason });
+    return chunk.outcome;
+  }
+
+  /** Decodes each voter and decides their vote: a ballot, an abstention or a rejection. */
+  private async markBallots(messages: readonly KafkaMessage[], castAt: number): Promise<MarkedChunk> {
     const rejections: Rejection[] = [];
-    const ballots: { message: KafkaMessage; vote: Vote }[] = [];
+    const ballots: Ballot[] = [];
     let abstained = 0;
     for (const message of messages) {
       const decoded = await this.options.decoder.decode(message.key, message.value);
@@ -118,57 +128,11 @@ export class Casting {
         },
       });
     }
-
-    await this.options.limiter.acquire(ballots.length);
-    const inserted = await insertVotes(
-      this.options.pool,
-      ballots.map((b) => b.vote),
-    );
-    const notInserted = ballots.filter((b) => !inserted.has(b.vote.voter_id));
-    const stored = await storedVotes(
-      this.options.pool,
-      notInserted.map((b) => b.vote.voter_id),
-    );
-    const votes: Vote[] = [];
-    let cast = 0;
-    let reemitted = 0;
-    // A voter delivered twice in one chunk is inserted once: the first is cast, the rest re-emitted.
-    const castNow = new Map<string, Vote>();
-    for (const b of ballots) {
-      const first = castNow.get(b.vote.voter_id);
-      if (first !== undefined) {
-        votes.push(first);
-        reemitted++;
-        continue;
-      }
-      if (inserted.has(b.vote.voter_id)) {
-        castNow.set(b.vote.voter_id, b.vote);
-        votes.push(b.vote);
-        cast++;
-        continue;
-      }
-      const earlier = stored.get(b.vote.voter_id);
-      if (earlier !== undefined) {
-        votes.push(earlier);
-        reemitted++;
-      } else {
-        rejections.push({
-          message: b.message,
-          reason: "unknown-voter",
-          detail: `voter ${b.vote.voter_id} is not in the register`,
-        });
-      }
-    }
-    await this.produce(votes, rejections, topic, partition);
-    this.options.metrics.votesCast.inc(cast);
-    this.options.metrics.votesReemitted.inc(reemitted);
-    for (const r of rejections) this.options.metrics.deadLetters.inc({ reason: r.reason });
-    return { cast, reemitted, abstained, deadLetters: rejections.length };
+    return { ballots, rejections, abstained };
   }
 
   private async produce(
-    votes: readonly Vote[],
-    rejections: readonly Rejection[],
+    { votes, rejections }: ClassifiedChunk,
     topic: string,
     partition: number,
   ): Promise<void> {
