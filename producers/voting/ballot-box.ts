@@ -55,6 +55,24 @@ export async function storedVotes(
   return new Map(rows.map((r) => [r.voter_id, { ...r, cast_at: r.cast_at.getTime() }]));
 }
 
+/** What the votes table made of a chunk's votes. */
+export interface CastVotes {
+  /** The voters whose vote is new. */
+  readonly inserted: ReadonlySet<string>;
+  /** The stored votes of the others that have one: a redelivered voter's vote, to produce again. */
+  readonly stored: ReadonlyMap<string, Vote>;
+}
+
+/** Inserts a chunk's votes, then looks up the stored votes of the voters the insert skipped. */
+export async function castVotes(db: pg.Pool | pg.ClientBase, votes: readonly Vote[]): Promise<CastVotes> {
+  const inserted = await insertVotes(db, votes);
+  const stored = await storedVotes(
+    db,
+    votes.filter((v) => !inserted.has(v.voter_id)).map((v) => v.voter_id),
+  );
+  return { inserted, stored };
+}
+
 /** The candidates on the ballot with their party, as registered. */
 export async function registeredCandidates(db: pg.Pool): Promise<Map<string, string>> {
   const { rows } = await db.query<{ candidate_id: string; party: string }>(

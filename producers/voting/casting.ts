@@ -1,12 +1,20 @@
 import type { KafkaMessage, Message, Producer } from "kafkajs";
 import type pg from "pg";
-import { ageBandAt, avroTypes, type DeadLetter, type Vote } from "../../schemas/records.js";
+import { ageBandAt, avroTypes, type DeadLetter } from "../../schemas/records.js";
 import { topics } from "../../schemas/topics.js";
 import { frameRecord } from "../../schemas/wire.js";
 import type { VoterChoice } from "../election/choice.js";
 import type { Metrics } from "../runtime/metrics.js";
-import { insertVotes, registeredCandidates, storedVotes } from "./ballot-box.js";
-import type { DeadLetterReason, VoterDecoder } from "./decoder.js";
+import { castVotes, registeredCandidates } from "./ballot-box.js";
+import {
+  classifyChunk,
+  type Ballot,
+  type ChunkOutcome,
+  type ClassifiedChunk,
+  type MarkedChunk,
+  type Rejection,
+} from "./chunk-outcome.js";
+import type { VoterDecoder } from "./decoder.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
 /** Votes per produce request; see sendVotes(). */
@@ -17,18 +25,17 @@ export interface CastingSchemaIds {
   readonly deadLetter: number;
 }
 
-export interface ChunkOutcome {
-  readonly cast: number;
-  readonly reemitted: number;
-  readonly abstained: number;
-  readonly deadLetters: number;
-}
-
-/** A message that could not become a vote, with where it came from. */
-interface Rejection {
-  readonly message: KafkaMessage;
-  readonly reason: DeadLetterReason;
-  readonly detail: string;
+export interface CastingOptions {
+  readonly pool: pg.Pool;
+  /** Producers by consumed partition: one partition's votes always go through the same producer. */
+  readonly producers: readonly Producer[];
+  readonly decoder: VoterDecoder;
+  readonly choice: VoterChoice;
+  readonly schemaIds: CastingSchemaIds;
+  readonly limiter: RateLimiter;
+  readonly metrics: Metrics;
+  /** The service a dead letter names; "voting" unless told. */
+  readonly service?: string;
 }
 
 /**
@@ -40,20 +47,10 @@ export class Casting {
   private candidates: Map<string, string> = new Map();
   private candidatesLoadedAt = 0;
 
-  constructor(
-    private readonly pool: pg.Pool,
-    /** Producers by consumed partition: one partition's votes always go through the same producer. */
-    private readonly producers: readonly Producer[],
-    private readonly decoder: VoterDecoder,
-    private readonly choice: VoterChoice,
-    private readonly ids: CastingSchemaIds,
-    private readonly limiter: RateLimiter,
-    private readonly metrics: Metrics,
-    private readonly service = "voting",
-  ) {}
+  constructor(private readonly options: CastingOptions) {}
 
   async loadCandidates(): Promise<void> {
-    this.candidates = await registeredCandidates(this.pool);
+    this.candidates = await registeredCandidates(this.options.pool);
     this.candidatesLoadedAt = Date.now();
   }
 
@@ -76,18 +73,34 @@ export class Casting {
     partition: number,
     messages: readonly KafkaMessage[],
   ): Promise<ChunkOutcome> {
-    const castAt = Date.now();
+    const marked = await this.markBallots(messages, Date.now());
+    await this.options.limiter.acquire(marked.ballots.length);
+    const { inserted, stored } = await castVotes(
+      this.options.pool,
+      marked.ballots.map((b) => b.vote),
+    );
+    const chunk = classifyChunk(marked, inserted, stored);
+    await this.produce(chunk, topic, partition);
+    const { metrics } = this.options;
+    metrics.votesCast.inc(chunk.outcome.cast);
+    metrics.votesReemitted.inc(chunk.outcome.reemitted);
+    for (const r of chunk.rejections) metrics.deadLetters.inc({ reason: r.reason });
+    return chunk.outcome;
+  }
+
+  /** Decodes each voter and decides their vote: a ballot, an abstention or a rejection. */
+  private async markBallots(messages: readonly KafkaMessage[], castAt: number): Promise<MarkedChunk> {
     const rejections: Rejection[] = [];
-    const ballots: { message: KafkaMessage; vote: Vote }[] = [];
+    const ballots: Ballot[] = [];
     let abstained = 0;
     for (const message of messages) {
-      const decoded = await this.decoder.decode(message.key, message.value);
+      const decoded = await this.options.decoder.decode(message.key, message.value);
       if (!decoded.ok) {
         rejections.push({ message, reason: decoded.reason, detail: decoded.detail });
         continue;
       }
       const voter = decoded.voter;
-      const choice = this.choice.choose(voter.voter_id, voter.address.state);
+      const choice = this.options.choice.choose(voter.voter_id, voter.address.state);
       if (!choice.votes) {
         abstained++;
         continue;
@@ -115,66 +128,20 @@ export class Casting {
         },
       });
     }
-
-    await this.limiter.acquire(ballots.length);
-    const inserted = await insertVotes(
-      this.pool,
-      ballots.map((b) => b.vote),
-    );
-    const notInserted = ballots.filter((b) => !inserted.has(b.vote.voter_id));
-    const stored = await storedVotes(
-      this.pool,
-      notInserted.map((b) => b.vote.voter_id),
-    );
-    const votes: Vote[] = [];
-    let cast = 0;
-    let reemitted = 0;
-    // A voter delivered twice in one chunk is inserted once: the first is cast, the rest re-emitted.
-    const castNow = new Map<string, Vote>();
-    for (const b of ballots) {
-      const first = castNow.get(b.vote.voter_id);
-      if (first !== undefined) {
-        votes.push(first);
-        reemitted++;
-        continue;
-      }
-      if (inserted.has(b.vote.voter_id)) {
-        castNow.set(b.vote.voter_id, b.vote);
-        votes.push(b.vote);
-        cast++;
-        continue;
-      }
-      const earlier = stored.get(b.vote.voter_id);
-      if (earlier !== undefined) {
-        votes.push(earlier);
-        reemitted++;
-      } else {
-        rejections.push({
-          message: b.message,
-          reason: "unknown-voter",
-          detail: `voter ${b.vote.voter_id} is not in the register`,
-        });
-      }
-    }
-    await this.produce(votes, rejections, topic, partition);
-    this.metrics.votesCast.inc(cast);
-    this.metrics.votesReemitted.inc(reemitted);
-    for (const r of rejections) this.metrics.deadLetters.inc({ reason: r.reason });
-    return { cast, reemitted, abstained, deadLetters: rejections.length };
+    return { ballots, rejections, abstained };
   }
 
   private async produce(
-    votes: readonly Vote[],
-    rejections: readonly Rejection[],
+    { votes, rejections }: ClassifiedChunk,
     topic: string,
     partition: number,
   ): Promise<void> {
-    const producer = this.producers[partition % this.producers.length];
+    const producer = this.options.producers[partition % this.options.producers.length];
     if (producer === undefined) return;
     const failedAt = Date.now();
     const deadLetters: Message[] = rejections.map((r) => {
       const letter: DeadLetter = {
-        service: this.service,
+        service: this.options.service ?? "voting",
         topic,
         partition,
         offset: Number(r.message.offset),
@@ -184,12 +151,18 @@ export class Casting {
         detail: r.detail,
         failed_at: failedAt,
       };
-      return { key: r.message.key, value: frameRecord(this.ids.deadLetter, avroTypes.deadLetter, letter) };
+      return {
+        key: r.message.key,
+        value: frameRecord(this.options.schemaIds.deadLetter, avroTypes.deadLetter, letter),
+      };
     });
     await sendVotes(
       producer,
       topics.votes.name,
-      votes.map((v) => ({ key: v.voter_id, value: frameRecord(this.ids.vote, avroTypes.vote, v) })),
+      votes.map((v) => ({
+        key: v.voter_id,
+        value: frameRecord(this.options.schemaIds.vote, avroTypes.vote, v),
+      })),
       deadLetters,
     );
   }

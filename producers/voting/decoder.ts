@@ -45,7 +45,7 @@ export type Decoded =
 export class VoterDecoder {
   private readonly resolvers = new Map<number, avro.Resolver | string>();
 
-  constructor(private readonly registry: SchemaRegistryClient) {}
+  constructor(private readonly registry: Pick<SchemaRegistryClient, "schemaById">) {}
 
   async decode(key: Buffer | null, value: Buffer | null): Promise<Decoded> {
     const parts = unframe(value);

@@ -101,15 +101,15 @@ export class VotingService {
     });
     this.producers = Array.from({ length: PRODUCERS }, () => kafka.producer(producerConfig));
     await Promise.all(this.producers.map((p) => p.connect()));
-    const casting = new Casting(
+    const casting = new Casting({
       pool,
-      this.producers,
-      new VoterDecoder(registry),
-      new VoterChoice(election, config.electionSeed),
-      ids,
-      this.limiter,
+      producers: this.producers,
+      decoder: new VoterDecoder(registry),
+      choice: new VoterChoice(election, config.electionSeed),
+      schemaIds: ids,
+      limiter: this.limiter,
       metrics,
-    );
+    });
     await casting.awaitBallot(() => log.info("waiting for the candidates to be registered"));
 
     const consumer = kafka.consumer(votingConsumerConfig(config.votingConsumerGroup));
