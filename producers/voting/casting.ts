@@ -5,6 +5,7 @@ import { topics } from "../../schemas/topics.js";
 import { frameRecord } from "../../schemas/wire.js";
 import type { VoterChoice } from "../election/choice.js";
 import type { Metrics } from "../runtime/metrics.js";
+import { sleep } from "../runtime/waiting.js";
 import { castVotes, registeredCandidates } from "./ballot-box.js";
 import {
   classifyChunk,
@@ -63,7 +64,7 @@ export class Casting {
     if (this.candidates.size > 0) return;
     onWaiting();
     while (this.candidates.size === 0) {
-      await new Promise((r) => setTimeout(r, pollMs));
+      await sleep(pollMs);
       await this.loadCandidates();
     }
   }

@@ -1,3 +1,5 @@
+import * as waiting from "../runtime/waiting.js";
+
 /**
  * Paces work to a rate (units per second) across every caller: each acquisition books the next slot
  * of time its units need, and waits until its slot begins. A rate of 0 means no limit.
@@ -8,7 +10,7 @@ export class RateLimiter {
   constructor(
     private readonly perSecond: number,
     private readonly now: () => number = () => performance.now(),
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = waiting.sleep,
   ) {}
 
   get limited(): boolean {

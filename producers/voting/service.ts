@@ -9,6 +9,7 @@ import type { Logger } from "../runtime/log.js";
 import type { Metrics } from "../runtime/metrics.js";
 import { preflight } from "../runtime/preflight.js";
 import { producerConfig } from "../runtime/producer.js";
+import { sleep } from "../runtime/waiting.js";
 import { Casting } from "./casting.js";
 import { deadLetterReasons, VoterDecoder } from "./decoder.js";
 import { PartitionLanes } from "./lanes.js";
@@ -193,7 +194,7 @@ export class VotingService {
           delay,
           error: e,
         });
-        await new Promise((r) => setTimeout(r, delay));
+        await sleep(delay);
       }
     }
     this.failing = false;
