@@ -2,7 +2,13 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 /** The code that ships: what runs in the images and the manifests, and what generates them. */
-const shipped = ["schemas/**/*.ts", "producers/**/*.ts", "flink-sql/**/*.ts", "dashboards/**/*.ts", "cdk8s/**/*.ts"];
+const shipped = [
+  "schemas/**/*.ts",
+  "producers/**/*.ts",
+  "flink-sql/**/*.ts",
+  "dashboards/**/*.ts",
+  "cdk8s/**/*.ts",
+];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "build/", "bin/", "cdk8s/imports/", "charts/", "**/target/"] },
@@ -35,7 +41,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: "(^|/)(local|demo|bench|chaos|tests)/",
-              message: "code that ships must not import the local stack, the demo, benchmarks, chaos or tests",
+              message:
+                "code that ships must not import the local stack, the demo, benchmarks, chaos or tests",
             },
           ],
         },

@@ -65,7 +65,10 @@ async function register(): Promise<void> {
   await registerElectorate(
     pool,
     producer,
-    { candidate: (await schemaId(registry, "candidate")) ?? 0, voter: (await schemaId(registry, "voter")) ?? 0 },
+    {
+      candidate: (await schemaId(registry, "candidate")) ?? 0,
+      voter: (await schemaId(registry, "voter")) ?? 0,
+    },
     { election: defaultElection, seed: SEED, voters: VOTERS, batchSize: 5_000 },
     (done) => bar.update(done),
   );

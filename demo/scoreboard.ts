@@ -3,7 +3,6 @@ import { tallied, type ElectionSnapshot } from "../local/election/snapshot.js";
 const fmt = (n: number) => n.toLocaleString("en-US");
 const pct = (n: number) => `${n.toFixed(1)}%`;
 
-
 /** The leader and the margin over the runner-up, in votes and in points of share. */
 export function leader(s: ElectionSnapshot): string {
   const [first, second] = [...s.candidates].sort((a, b) => b.votes - a.votes);

@@ -27,7 +27,6 @@ import {
   type ElectionStage,
 } from "./support/election-fixture.js";
 
-
 /** Polls certification until the streamed tallies match the ledger, or the time is up. */
 async function settle(db: pg.Pool, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;

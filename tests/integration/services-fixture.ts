@@ -72,6 +72,10 @@ export async function readAll(topic: string): Promise<ReadRecord[]> {
   }));
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 90_000,
+): Promise<void> {
   await pollUntil(async () => ((await check()) ? true : undefined), { timeoutMs, what });
 }

@@ -38,7 +38,10 @@ beforeAll(async () => {
   await registerElectorate(
     pool,
     producer,
-    { candidate: (await schemaId(registry, "candidate")) ?? 0, voter: (await schemaId(registry, "voter")) ?? 0 },
+    {
+      candidate: (await schemaId(registry, "candidate")) ?? 0,
+      voter: (await schemaId(registry, "voter")) ?? 0,
+    },
     { election: defaultElection, seed: REGISTER_SEED, voters: VOTERS, batchSize: 2_000 },
   );
   await producer.disconnect();
