@@ -8,7 +8,7 @@ import { NAMESPACE } from "./names.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
 import { KafkaTopics } from "./lib/kafka-topics.js";
 import { KafkaUsers } from "./lib/kafka-users.js";
-import { componentLabels, resourcesOverrides } from "./lib/meta.js";
+import { chartObjects, componentLabels, type K8sObject } from "./lib/meta.js";
 import { Postgres } from "./lib/postgres.js";
 import { FlinkJob } from "./lib/flink-job.js";
 import { Grafana } from "./lib/grafana.js";
@@ -19,17 +19,7 @@ import { SchemaRegistry } from "./lib/schema-registry.js";
 import { ServicesConfig } from "./lib/services-config.js";
 import { VotingDeployment } from "./lib/voting-deployment.js";
 
-/** A Kubernetes object as synthesized: plain JSON. */
-export interface K8sObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly labels?: Record<string, string>;
-  };
-  readonly [key: string]: unknown;
-}
+export type { K8sObject };
 
 /** The whole platform in one chart: every construct, wired by the names in names.ts. */
 export class LivetallyChart extends Chart {
@@ -65,25 +55,5 @@ export class LivetallyChart extends Chart {
 /** Synthesizes the platform for one configuration, in memory. */
 export function synthesize(config: PlatformConfig): K8sObject[] {
   const app = new App({ outputFileExtension: ".yaml", yamlOutputType: YamlOutputType.FILE_PER_APP });
-  const chart = new LivetallyChart(app, "livetally", config);
-  const objects = chart.toJson() as K8sObject[];
-  for (const o of resourcesOverrides(chart)) {
-    const target = objects.find((x) => x.kind === o.kind && x.metadata.name === o.name);
-    if (!target) throw new Error(`resources for a missing ${o.kind} ${o.name}`);
-    setAt(target, o.pointer, o.resources);
-  }
-  return objects;
-}
-
-/** Sets a value at a JSON pointer, creating objects on the way (arrays must exist). */
-export function setAt(root: object, pointer: string, value: unknown): void {
-  const keys = pointer.split("/").slice(1);
-  const last = keys.pop();
-  if (last === undefined) throw new Error(`bad pointer ${pointer}`);
-  let node = root as Record<string, unknown>;
-  for (const key of keys) {
-    node[key] ??= {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[last] = value;
+  return chartObjects(new LivetallyChart(app, "livetally", config));
 }
