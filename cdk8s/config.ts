@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { repoRoot } from "../versions.js";
+// Imported, so that building a profile reads no file.
+import packageJson from "../package.json" with { type: "json" };
 import { grafana as grafanaNames } from "./names.js";
+
+/** The project's version: the livetally images are tagged with it, the Helm chart carries it. */
+export const projectVersion: string = packageJson.version;
 
 /**
  * The one typed configuration of the platform. Two profiles come from it: `kind` for a laptop and
@@ -85,19 +87,13 @@ function resources(cpu: string, memory: string): Resources {
   return { requests: { cpu, memory }, limits: { memory } };
 }
 
-/** The livetally images are tagged with the project's own version. */
-function projectVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
-  return pkg.version;
-}
-
 export function platformConfig(profile: Profile): PlatformConfig {
   const small = profile === "kind";
   return {
     profile,
     images: {
       registry: small ? "livetally" : "ghcr.io/livetally",
-      tag: projectVersion(),
+      tag: projectVersion,
       pullPolicy: small ? "IfNotPresent" : "Always",
     },
     kafka: {

@@ -12,7 +12,7 @@ import { join, relative } from "node:path";
 import { Document, stringify, type Scalar, type YAMLMap } from "yaml";
 import { repoRoot } from "../../versions.js";
 import { synthesize, type K8sObject } from "../app.js";
-import { platformConfig, type PlatformConfig } from "../config.js";
+import { platformConfig, projectVersion, type PlatformConfig } from "../config.js";
 import { GENERATED_SECRET_LABEL, GENERATED_KEYS_ANNOTATION } from "../lib/generated-secret.js";
 import { dashboardFiles } from "../lib/grafana.js";
 import { writeDashboards } from "../../dashboards/build.js";
@@ -188,8 +188,6 @@ export function buildChart(): GeneratedChart {
   }
 
   const files = new Map<string, string>();
-  const version = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string })
-    .version;
   files.set(
     "Chart.yaml",
     HEADER +
@@ -199,8 +197,8 @@ export function buildChart(): GeneratedChart {
         description:
           "livetally: a real-time election platform on Strimzi Kafka, CloudNativePG and the Flink operator.",
         type: "application",
-        version,
-        appVersion: version,
+        version: projectVersion,
+        appVersion: projectVersion,
       }),
   );
   files.set(
