@@ -2,9 +2,11 @@ import { App, Chart, YamlOutputType } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
 import { allTopics } from "../schemas/topics.js";
+import { sqlScriptNames } from "../flink-sql/job.js";
 import { versions } from "../versions.js";
 import type { PlatformConfig } from "./config.js";
-import { NAMESPACE } from "./names.js";
+import { imageRef } from "./images.js";
+import { NAMESPACE, flink } from "./names.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
 import { KafkaTopics } from "./lib/kafka-topics.js";
 import { KafkaUsers } from "./lib/kafka-users.js";
@@ -21,10 +23,26 @@ import { VotingDeployment } from "./lib/voting-deployment.js";
 
 export type { K8sObject };
 
+/** What the platform is built from besides its configuration: the repository's files, as data. */
+export interface PlatformFiles {
+  /** The script names of flink-sql/sql, in the order the Flink job runs them. */
+  readonly sqlScripts: readonly string[];
+}
+
+/** Reads the platform's files: the one place the app reads the repository. */
+export function readPlatformFiles(): PlatformFiles {
+  return { sqlScripts: sqlScriptNames() };
+}
+
+export interface LivetallyChartProps extends PlatformFiles {
+  readonly config: PlatformConfig;
+}
+
 /** The whole platform in one chart: every construct, wired by the names in names.ts. */
 export class LivetallyChart extends Chart {
-  constructor(scope: Construct, id: string, config: PlatformConfig) {
+  constructor(scope: Construct, id: string, props: LivetallyChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
+    const { config } = props;
     const v = versions();
     new k8s.KubeNamespace(this, "namespace", {
       metadata: { name: NAMESPACE, labels: componentLabels("namespace") },
@@ -42,7 +60,13 @@ export class LivetallyChart extends Chart {
       disruptionBudget: config.disruptionBudgets,
     });
     new SchemaRegistry(this, "registry", { config, apicurioVersion: v.APICURIO_VERSION });
-    new FlinkJob(this, "flink", { config, flinkVersion: v.FLINK_VERSION });
+    new FlinkJob(this, "flink", {
+      ...config.flink,
+      image: imageRef(config.images, flink.image),
+      imagePullPolicy: config.images.pullPolicy,
+      flinkVersion: v.FLINK_VERSION,
+      sqlScripts: props.sqlScripts,
+    });
     new ServicesConfig(this, "services-config", { config });
     new RegistrationJob(this, "registration", { config });
     new VotingDeployment(this, "voting", { config });
@@ -52,8 +76,8 @@ export class LivetallyChart extends Chart {
   }
 }
 
-/** Synthesizes the platform for one configuration, in memory. */
-export function synthesize(config: PlatformConfig): K8sObject[] {
+/** Synthesizes the platform for one configuration, in memory; the files are read when not given. */
+export function synthesize(config: PlatformConfig, files: PlatformFiles = readPlatformFiles()): K8sObject[] {
   const app = new App({ outputFileExtension: ".yaml", yamlOutputType: YamlOutputType.FILE_PER_APP });
-  return chartObjects(new LivetallyChart(app, "livetally", config));
+  return chartObjects(new LivetallyChart(app, "livetally", { ...files, config }));
 }

@@ -18,6 +18,9 @@ export interface Resources {
   readonly limits: { readonly memory: string; readonly cpu?: string };
 }
 
+/** How Kubernetes pulls an image. */
+export type PullPolicy = "IfNotPresent" | "Always" | "Never";
+
 export interface FlinkProcess {
   /** Flink's resource spec takes CPU as a number of cores. */
   readonly cpu: number;
@@ -30,7 +33,7 @@ export interface PlatformConfig {
     /** Where the livetally images are pulled from; kind loads them under this name. */
     readonly registry: string;
     readonly tag: string;
-    readonly pullPolicy: "IfNotPresent" | "Always" | "Never";
+    readonly pullPolicy: PullPolicy;
   };
   readonly kafka: {
     readonly brokers: number;
