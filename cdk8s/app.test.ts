@@ -7,10 +7,9 @@ import { serviceConfig } from "../producers/runtime/config.js";
 import { parseRegistrationArgs } from "../producers/registration/args.js";
 import { topicSchemas } from "../producers/setup/setup.js";
 import { repoRoot } from "../versions.js";
-import { synthesize, type K8sObject } from "./app.js";
+import { dashboardFiles, synthesize, type K8sObject } from "./app.js";
 import { platformConfig } from "./config.js";
 import { grants } from "./lib/kafka-users.js";
-import { dashboardFiles } from "./lib/grafana.js";
 import { grafana, kafkaUsers, services } from "./names.js";
 
 // Compiling the CRD schemas and running helm take seconds each on a busy machine.

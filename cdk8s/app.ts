@@ -1,9 +1,11 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App, Chart, YamlOutputType } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
 import { allTopics } from "../schemas/topics.js";
 import { sqlScriptNames } from "../flink-sql/job.js";
-import { versions } from "../versions.js";
+import { repoRoot, versions } from "../versions.js";
 import type { PlatformConfig } from "./config.js";
 import { imageRef } from "./images.js";
 import { NAMESPACE, flink } from "./names.js";
@@ -25,13 +27,24 @@ export type { K8sObject };
 
 /** What the platform is built from besides its configuration: the repository's files, as data. */
 export interface PlatformFiles {
+  /** dashboards/build/*.json by file name; none before `make dashboards`. */
+  readonly dashboards: Readonly<Record<string, string>>;
   /** The script names of flink-sql/sql, in the order the Flink job runs them. */
   readonly sqlScripts: readonly string[];
 }
 
 /** Reads the platform's files: the one place the app reads the repository. */
 export function readPlatformFiles(): PlatformFiles {
-  return { sqlScripts: sqlScriptNames() };
+  return { dashboards: dashboardFiles(), sqlScripts: sqlScriptNames() };
+}
+
+/** Every dashboard JSON that `make dashboards` wrote, by file name; none before it ran. */
+export function dashboardFiles(dir = join(repoRoot, "dashboards", "build")): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort();
+  return Object.fromEntries(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
 export interface LivetallyChartProps extends PlatformFiles {
@@ -70,7 +83,13 @@ export class LivetallyChart extends Chart {
     new ServicesConfig(this, "services-config", { config });
     new RegistrationJob(this, "registration", { config });
     new VotingDeployment(this, "voting", { config });
-    if (config.grafana.enabled) new Grafana(this, "grafana", { config, grafanaVersion: v.GRAFANA_VERSION });
+    if (config.grafana.enabled) {
+      new Grafana(this, "grafana", {
+        ...config.grafana,
+        grafanaVersion: v.GRAFANA_VERSION,
+        dashboards: props.dashboards,
+      });
+    }
     new NetworkPolicies(this, "network");
     new PodMonitors(this, "monitors", { grafana: config.grafana.enabled });
   }
