@@ -5,7 +5,7 @@ import { k8s } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
 import { allTopics } from "../schemas/topics.js";
 import { sqlScriptNames } from "../flink-sql/job.js";
-import { repoRoot, versions } from "../versions.js";
+import { repoRoot, versions, type Versions } from "../versions.js";
 import type { PlatformConfig } from "./config.js";
 import { imageRef } from "./images.js";
 import { NAMESPACE, flink } from "./names.js";
@@ -27,6 +27,8 @@ export type { K8sObject };
 
 /** What the platform is built from besides its configuration: the repository's files, as data. */
 export interface PlatformFiles {
+  /** The pins of versions.env. */
+  readonly versions: Versions;
   /** dashboards/build/*.json by file name; none before `make dashboards`. */
   readonly dashboards: Readonly<Record<string, string>>;
   /** The script names of flink-sql/sql, in the order the Flink job runs them. */
@@ -35,7 +37,7 @@ export interface PlatformFiles {
 
 /** Reads the platform's files: the one place the app reads the repository. */
 export function readPlatformFiles(): PlatformFiles {
-  return { dashboards: dashboardFiles(), sqlScripts: sqlScriptNames() };
+  return { versions: versions(), dashboards: dashboardFiles(), sqlScripts: sqlScriptNames() };
 }
 
 /** Every dashboard JSON that `make dashboards` wrote, by file name; none before it ran. */
@@ -55,8 +57,7 @@ export interface LivetallyChartProps extends PlatformFiles {
 export class LivetallyChart extends Chart {
   constructor(scope: Construct, id: string, props: LivetallyChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { config } = props;
-    const v = versions();
+    const { config, versions: v } = props;
     new k8s.KubeNamespace(this, "namespace", {
       metadata: { name: NAMESPACE, labels: componentLabels("namespace") },
     });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Document, stringify, type Scalar, type YAMLMap } from "yaml";
 import { repoRoot } from "../../versions.js";
-import { dashboardFiles, synthesize, type K8sObject } from "../app.js";
+import { dashboardFiles, readPlatformFiles, synthesize, type K8sObject } from "../app.js";
 import { platformConfig, projectVersion, type PlatformConfig } from "../config.js";
 import { GENERATED_SECRET_LABEL, GENERATED_KEYS_ANNOTATION } from "../lib/generated-secret.js";
 import { writeDashboards } from "../../dashboards/build.js";
@@ -170,8 +170,10 @@ export interface GeneratedChart {
 /** Builds every file of the chart in memory. */
 export function buildChart(): GeneratedChart {
   const helm = helmConfig();
-  const prod = synthesize(platformConfig("production"));
-  const objects = synthesize(helm).map((o, i) => typeMarkers(o, prod[i]) as K8sObject);
+  // The two syntheses are paired object by object, so both are built from one reading of the files.
+  const platformFiles = readPlatformFiles();
+  const prod = synthesize(platformConfig("production"), platformFiles);
+  const objects = synthesize(helm, platformFiles).map((o, i) => typeMarkers(o, prod[i]) as K8sObject);
   const leftover = JSON.stringify(objects).match(markerPattern);
   if (leftover) throw new Error(`untyped chart values: ${[...new Set(leftover)].join(", ")}`);
 
