@@ -8,7 +8,7 @@ import { sqlScriptNames } from "../flink-sql/job.js";
 import { repoRoot, versions, type Versions } from "../versions.js";
 import type { PlatformConfig } from "./config.js";
 import { imageRef } from "./images.js";
-import { NAMESPACE, flink } from "./names.js";
+import { NAMESPACE, flink, services } from "./names.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
 import { KafkaTopics } from "./lib/kafka-topics.js";
 import { KafkaUsers } from "./lib/kafka-users.js";
@@ -82,8 +82,23 @@ export class LivetallyChart extends Chart {
       sqlScripts: props.sqlScripts,
     });
     new ServicesConfig(this, "services-config", { config });
-    new RegistrationJob(this, "registration", { config });
-    new VotingDeployment(this, "voting", { config });
+    const servicesPod = {
+      image: imageRef(config.images, services.image),
+      imagePullPolicy: config.images.pullPolicy,
+      setupResources: config.setup.resources,
+    };
+    new RegistrationJob(this, "registration", {
+      ...servicesPod,
+      voters: config.election.voters,
+      seed: config.election.seed,
+      resources: config.registration.resources,
+    });
+    new VotingDeployment(this, "voting", {
+      ...servicesPod,
+      replicas: config.voting.replicas,
+      resources: config.voting.resources,
+      disruptionBudget: config.disruptionBudgets,
+    });
     if (config.grafana.enabled) {
       new Grafana(this, "grafana", {
         ...config.grafana,
