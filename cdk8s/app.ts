@@ -73,7 +73,11 @@ export class LivetallyChart extends Chart {
       postgresVersion: v.POSTGRES_IMAGE_VERSION,
       disruptionBudget: config.disruptionBudgets,
     });
-    new SchemaRegistry(this, "registry", { config, apicurioVersion: v.APICURIO_VERSION });
+    new SchemaRegistry(this, "registry", {
+      ...config.registry,
+      apicurioVersion: v.APICURIO_VERSION,
+      disruptionBudget: config.disruptionBudgets,
+    });
     new FlinkJob(this, "flink", {
       ...config.flink,
       image: imageRef(config.images, flink.image),
@@ -81,7 +85,7 @@ export class LivetallyChart extends Chart {
       flinkVersion: v.FLINK_VERSION,
       sqlScripts: props.sqlScripts,
     });
-    new ServicesConfig(this, "services-config", { config });
+    new ServicesConfig(this, "services-config", { logLevel: config.logLevel, election: config.election });
     const servicesPod = {
       image: imageRef(config.images, services.image),
       imagePullPolicy: config.images.pullPolicy,
