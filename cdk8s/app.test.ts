@@ -7,11 +7,9 @@ import { serviceConfig } from "../producers/runtime/config.js";
 import { parseRegistrationArgs } from "../producers/registration/args.js";
 import { topicSchemas } from "../producers/setup/setup.js";
 import { repoRoot } from "../versions.js";
-import { synthesize, type K8sObject } from "./app.js";
+import { dashboardFiles, synthesize, type K8sObject } from "./app.js";
 import { platformConfig } from "./config.js";
 import { grants } from "./lib/kafka-users.js";
-import { dashboardFiles } from "./lib/grafana.js";
-import { sqlScripts } from "./lib/flink-job.js";
 import { grafana, kafkaUsers, services } from "./names.js";
 
 // Compiling the CRD schemas and running helm take seconds each on a busy machine.
@@ -209,13 +207,10 @@ describe("the services", () => {
     const files = readdirSync(sqlDir)
       .filter((f) => f.endsWith(".sql"))
       .sort();
-    expect(sqlScripts()).toEqual(files.map((f) => `/opt/flink/sql/${f}`));
-    expect(find(kind, "FlinkDeployment", "livetally-tally").spec.job.args).toEqual(sqlScripts());
-    expect(sqlScripts(join(tmpdir(), "no-such-dir"))).toEqual([
-      "/opt/flink/sql/10-sources.sql",
-      "/opt/flink/sql/20-sinks.sql",
-      "/opt/flink/sql/30-tallies.sql",
-    ]);
+    expect(files.length).toBeGreaterThan(0);
+    expect(find(kind, "FlinkDeployment", "livetally-tally").spec.job.args).toEqual(
+      files.map((f) => `/opt/flink/sql/${f}`),
+    );
   });
 });
 

@@ -1,14 +1,18 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App, Chart, YamlOutputType } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
 import { allTopics } from "../schemas/topics.js";
-import { versions } from "../versions.js";
+import { sqlScriptNames } from "../flink-sql/job.js";
+import { repoRoot, versions, type Versions } from "../versions.js";
 import type { PlatformConfig } from "./config.js";
-import { NAMESPACE } from "./names.js";
+import { imageRef } from "./images.js";
+import { NAMESPACE, flink, services } from "./names.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
 import { KafkaTopics } from "./lib/kafka-topics.js";
 import { KafkaUsers } from "./lib/kafka-users.js";
-import { componentLabels, resourcesOverrides } from "./lib/meta.js";
+import { chartObjects, componentLabels, type K8sObject } from "./lib/meta.js";
 import { Postgres } from "./lib/postgres.js";
 import { FlinkJob } from "./lib/flink-job.js";
 import { Grafana } from "./lib/grafana.js";
@@ -19,23 +23,41 @@ import { SchemaRegistry } from "./lib/schema-registry.js";
 import { ServicesConfig } from "./lib/services-config.js";
 import { VotingDeployment } from "./lib/voting-deployment.js";
 
-/** A Kubernetes object as synthesized: plain JSON. */
-export interface K8sObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: {
-    readonly name: string;
-    readonly namespace?: string;
-    readonly labels?: Record<string, string>;
-  };
-  readonly [key: string]: unknown;
+export type { K8sObject };
+
+/** What the platform is built from besides its configuration: the repository's files, as data. */
+export interface PlatformFiles {
+  /** The pins of versions.env. */
+  readonly versions: Versions;
+  /** dashboards/build/*.json by file name; none before `make dashboards`. */
+  readonly dashboards: Readonly<Record<string, string>>;
+  /** The script names of flink-sql/sql, in the order the Flink job runs them. */
+  readonly sqlScripts: readonly string[];
+}
+
+/** Reads the platform's files: the one place the app reads the repository. */
+export function readPlatformFiles(): PlatformFiles {
+  return { versions: versions(), dashboards: dashboardFiles(), sqlScripts: sqlScriptNames() };
+}
+
+/** Every dashboard JSON that `make dashboards` wrote, by file name; none before it ran. */
+export function dashboardFiles(dir = join(repoRoot, "dashboards", "build")): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort();
+  return Object.fromEntries(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
+}
+
+export interface LivetallyChartProps extends PlatformFiles {
+  readonly config: PlatformConfig;
 }
 
 /** The whole platform in one chart: every construct, wired by the names in names.ts. */
 export class LivetallyChart extends Chart {
-  constructor(scope: Construct, id: string, config: PlatformConfig) {
+  constructor(scope: Construct, id: string, props: LivetallyChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const v = versions();
+    const { config, versions: v } = props;
     new k8s.KubeNamespace(this, "namespace", {
       metadata: { name: NAMESPACE, labels: componentLabels("namespace") },
     });
@@ -51,39 +73,50 @@ export class LivetallyChart extends Chart {
       postgresVersion: v.POSTGRES_IMAGE_VERSION,
       disruptionBudget: config.disruptionBudgets,
     });
-    new SchemaRegistry(this, "registry", { config, apicurioVersion: v.APICURIO_VERSION });
-    new FlinkJob(this, "flink", { config, flinkVersion: v.FLINK_VERSION });
-    new ServicesConfig(this, "services-config", { config });
-    new RegistrationJob(this, "registration", { config });
-    new VotingDeployment(this, "voting", { config });
-    if (config.grafana.enabled) new Grafana(this, "grafana", { config, grafanaVersion: v.GRAFANA_VERSION });
+    new SchemaRegistry(this, "registry", {
+      ...config.registry,
+      apicurioVersion: v.APICURIO_VERSION,
+      disruptionBudget: config.disruptionBudgets,
+    });
+    new FlinkJob(this, "flink", {
+      ...config.flink,
+      image: imageRef(config.images, flink.image),
+      imagePullPolicy: config.images.pullPolicy,
+      flinkVersion: v.FLINK_VERSION,
+      sqlScripts: props.sqlScripts,
+    });
+    new ServicesConfig(this, "services-config", { logLevel: config.logLevel, election: config.election });
+    const servicesPod = {
+      image: imageRef(config.images, services.image),
+      imagePullPolicy: config.images.pullPolicy,
+      setupResources: config.setup.resources,
+    };
+    new RegistrationJob(this, "registration", {
+      ...servicesPod,
+      voters: config.election.voters,
+      seed: config.election.seed,
+      resources: config.registration.resources,
+    });
+    new VotingDeployment(this, "voting", {
+      ...servicesPod,
+      replicas: config.voting.replicas,
+      resources: config.voting.resources,
+      disruptionBudget: config.disruptionBudgets,
+    });
+    if (config.grafana.enabled) {
+      new Grafana(this, "grafana", {
+        ...config.grafana,
+        grafanaVersion: v.GRAFANA_VERSION,
+        dashboards: props.dashboards,
+      });
+    }
     new NetworkPolicies(this, "network");
     new PodMonitors(this, "monitors", { grafana: config.grafana.enabled });
   }
 }
 
-/** Synthesizes the platform for one configuration, in memory. */
-export function synthesize(config: PlatformConfig): K8sObject[] {
+/** Synthesizes the platform for one configuration, in memory; the files are read when not given. */
+export function synthesize(config: PlatformConfig, files: PlatformFiles = readPlatformFiles()): K8sObject[] {
   const app = new App({ outputFileExtension: ".yaml", yamlOutputType: YamlOutputType.FILE_PER_APP });
-  const chart = new LivetallyChart(app, "livetally", config);
-  const objects = chart.toJson() as K8sObject[];
-  for (const o of resourcesOverrides(chart)) {
-    const target = objects.find((x) => x.kind === o.kind && x.metadata.name === o.name);
-    if (!target) throw new Error(`resources for a missing ${o.kind} ${o.name}`);
-    setAt(target, o.pointer, o.resources);
-  }
-  return objects;
-}
-
-/** Sets a value at a JSON pointer, creating objects on the way (arrays must exist). */
-export function setAt(root: object, pointer: string, value: unknown): void {
-  const keys = pointer.split("/").slice(1);
-  const last = keys.pop();
-  if (last === undefined) throw new Error(`bad pointer ${pointer}`);
-  let node = root as Record<string, unknown>;
-  for (const key of keys) {
-    node[key] ??= {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[last] = value;
+  return chartObjects(new LivetallyChart(app, "livetally", { ...files, config }));
 }

@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { repoRoot } from "../versions.js";
+// Imported, so that building a profile reads no file.
+import packageJson from "../package.json" with { type: "json" };
 import { grafana as grafanaNames } from "./names.js";
+
+/** The project's version: the livetally images are tagged with it, the Helm chart carries it. */
+export const projectVersion: string = packageJson.version;
 
 /**
  * The one typed configuration of the platform. Two profiles come from it: `kind` for a laptop and
@@ -16,6 +18,9 @@ export interface Resources {
   readonly limits: { readonly memory: string; readonly cpu?: string };
 }
 
+/** How Kubernetes pulls an image. */
+export type PullPolicy = "IfNotPresent" | "Always" | "Never";
+
 export interface FlinkProcess {
   /** Flink's resource spec takes CPU as a number of cores. */
   readonly cpu: number;
@@ -28,7 +33,7 @@ export interface PlatformConfig {
     /** Where the livetally images are pulled from; kind loads them under this name. */
     readonly registry: string;
     readonly tag: string;
-    readonly pullPolicy: "IfNotPresent" | "Always" | "Never";
+    readonly pullPolicy: PullPolicy;
   };
   readonly kafka: {
     readonly brokers: number;
@@ -85,19 +90,13 @@ function resources(cpu: string, memory: string): Resources {
   return { requests: { cpu, memory }, limits: { memory } };
 }
 
-/** The livetally images are tagged with the project's own version. */
-function projectVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
-  return pkg.version;
-}
-
 export function platformConfig(profile: Profile): PlatformConfig {
   const small = profile === "kind";
   return {
     profile,
     images: {
       registry: small ? "livetally" : "ghcr.io/livetally",
-      tag: projectVersion(),
+      tag: projectVersion,
       pullPolicy: small ? "IfNotPresent" : "Always",
     },
     kafka: {

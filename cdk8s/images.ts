@@ -28,16 +28,20 @@ function buildArgs(dockerfile: string): Record<string, string> {
   );
 }
 
+/** Where a livetally image is pulled from: registry/name:tag. */
+export function imageRef(images: PlatformConfig["images"], name: string): string {
+  return `${images.registry}/${name}:${images.tag}`;
+}
+
 export function imageBuilds(config: PlatformConfig): ImageBuild[] {
-  const ref = (name: string) => `${config.images.registry}/${name}:${config.images.tag}`;
   return [
     {
-      image: ref(services.image),
+      image: imageRef(config.images, services.image),
       dockerfile: "producers/Dockerfile",
       buildArgs: buildArgs("producers/Dockerfile"),
     },
     {
-      image: ref(flink.image),
+      image: imageRef(config.images, flink.image),
       dockerfile: "flink-sql/Dockerfile",
       buildArgs: buildArgs("flink-sql/Dockerfile"),
     },

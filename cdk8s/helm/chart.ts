@@ -11,10 +11,9 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Document, stringify, type Scalar, type YAMLMap } from "yaml";
 import { repoRoot } from "../../versions.js";
-import { synthesize, type K8sObject } from "../app.js";
-import { platformConfig, type PlatformConfig } from "../config.js";
+import { dashboardFiles, readPlatformFiles, synthesize, type K8sObject } from "../app.js";
+import { platformConfig, projectVersion, type PlatformConfig } from "../config.js";
 import { GENERATED_SECRET_LABEL, GENERATED_KEYS_ANNOTATION } from "../lib/generated-secret.js";
-import { dashboardFiles } from "../lib/grafana.js";
 import { writeDashboards } from "../../dashboards/build.js";
 import { NAMESPACE, grafana, kafka, labels } from "../names.js";
 import { chartValues, setPath, valuesOf, valuesSchema } from "./values.js";
@@ -171,8 +170,10 @@ export interface GeneratedChart {
 /** Builds every file of the chart in memory. */
 export function buildChart(): GeneratedChart {
   const helm = helmConfig();
-  const prod = synthesize(platformConfig("production"));
-  const objects = synthesize(helm).map((o, i) => typeMarkers(o, prod[i]) as K8sObject);
+  // The two syntheses are paired object by object, so both are built from one reading of the files.
+  const platformFiles = readPlatformFiles();
+  const prod = synthesize(platformConfig("production"), platformFiles);
+  const objects = synthesize(helm, platformFiles).map((o, i) => typeMarkers(o, prod[i]) as K8sObject);
   const leftover = JSON.stringify(objects).match(markerPattern);
   if (leftover) throw new Error(`untyped chart values: ${[...new Set(leftover)].join(", ")}`);
 
@@ -188,8 +189,6 @@ export function buildChart(): GeneratedChart {
   }
 
   const files = new Map<string, string>();
-  const version = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string })
-    .version;
   files.set(
     "Chart.yaml",
     HEADER +
@@ -199,8 +198,8 @@ export function buildChart(): GeneratedChart {
         description:
           "livetally: a real-time election platform on Strimzi Kafka, CloudNativePG and the Flink operator.",
         type: "application",
-        version,
-        appVersion: version,
+        version: projectVersion,
+        appVersion: projectVersion,
       }),
   );
   files.set(

@@ -1,5 +1,3 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { Construct } from "constructs";
 import { k8s } from "cdk8s-plus-33";
 import {
@@ -9,8 +7,7 @@ import {
   FlinkDeploymentSpecJobUpgradeMode,
   FlinkDeploymentSpecMode,
 } from "../imports/flink.apache.org.js";
-import { repoRoot } from "../../versions.js";
-import type { PlatformConfig } from "../config.js";
+import type { FlinkProcess, PullPolicy } from "../config.js";
 import { flink, kafka, kafkaUsers, kafkaUserSecretKeys, postgres, registry } from "../names.js";
 import { meta } from "./meta.js";
 import { restrictedContainerJson, restrictedPodJson } from "./security.js";
@@ -18,18 +15,26 @@ import { restrictedContainerJson, restrictedPodJson } from "./security.js";
 /** The flink user of the official Flink images. */
 const FLINK_UID = 9999;
 
-/** Until flink-sql/sql lands, the scripts it is planned to hold. */
-const PLANNED_SCRIPTS = ["10-sources.sql", "20-sinks.sql", "30-tallies.sql"];
-
-/** The SQL scripts of the job in the order the runner executes them, as the image holds them. */
-export function sqlScripts(dir = join(repoRoot, "flink-sql", "sql")): string[] {
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".sql")) : [];
-  return (files.length > 0 ? files.sort() : PLANNED_SCRIPTS).map((f) => `${flink.sqlDir}/${f}`);
-}
-
 export interface FlinkJobProps {
-  readonly config: PlatformConfig;
+  /** The livetally-flink image: Flink with the SQL runner and the SQL scripts. */
+  readonly image: string;
+  readonly imagePullPolicy: PullPolicy;
+  /** The Flink release of the image (FLINK_VERSION), such as 2.0.0. */
   readonly flinkVersion: string;
+  /** File names of the SQL scripts, in the order the runner executes them; the image holds them in flink.sqlDir. */
+  readonly sqlScripts: readonly string[];
+  /** @default 1 */
+  readonly parallelism?: number;
+  /** @default 1 */
+  readonly slotsPerTaskManager?: number;
+  readonly jobManager: FlinkProcess;
+  readonly taskManager: FlinkProcess;
+  /** Size of the volume holding checkpoints, savepoints and HA metadata. */
+  readonly checkpointStorage: string;
+  /** @default "ReadWriteOnce" */
+  readonly checkpointAccessMode?: "ReadWriteOnce" | "ReadWriteMany";
+  /** How often the job checkpoints. */
+  readonly checkpointIntervalMs: number;
 }
 
 /**
@@ -39,14 +44,11 @@ export interface FlinkJobProps {
 export class FlinkJob extends Construct {
   constructor(scope: Construct, id: string, props: FlinkJobProps) {
     super(scope, id);
-    const { config } = props;
-    const f = config.flink;
-
     new k8s.KubePersistentVolumeClaim(this, "checkpoints", {
       metadata: meta(flink.checkpointClaim, "flink"),
       spec: {
-        accessModes: [f.checkpointAccessMode],
-        resources: { requests: { storage: k8s.Quantity.fromString(f.checkpointStorage) } },
+        accessModes: [props.checkpointAccessMode ?? "ReadWriteOnce"],
+        resources: { requests: { storage: k8s.Quantity.fromString(props.checkpointStorage) } },
       },
     });
     this.rbac();
@@ -61,13 +63,13 @@ export class FlinkJob extends Construct {
     new FlinkDeployment(this, "deployment", {
       metadata: meta(flink.name, "flink"),
       spec: {
-        image: `${config.images.registry}/${flink.image}:${config.images.tag}`,
-        imagePullPolicy: config.images.pullPolicy,
+        image: props.image,
+        imagePullPolicy: props.imagePullPolicy,
         flinkVersion: flinkVersionEnum(props.flinkVersion),
         mode: FlinkDeploymentSpecMode.NATIVE,
         serviceAccount: flink.serviceAccount,
         flinkConfiguration: {
-          "taskmanager.numberOfTaskSlots": String(f.slotsPerTaskManager),
+          "taskmanager.numberOfTaskSlots": String(props.slotsPerTaskManager ?? 1),
           "state.backend.type": "rocksdb",
           "execution.checkpointing.dir": data("checkpoints"),
           "execution.checkpointing.savepoint-dir": data("savepoints"),
@@ -77,8 +79,8 @@ export class FlinkJob extends Construct {
             "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
           "metrics.reporter.prom.port": String(flink.metricsPort),
         },
-        jobManager: { replicas: 1, resource: f.jobManager },
-        taskManager: { resource: f.taskManager },
+        jobManager: { replicas: 1, resource: props.jobManager },
+        taskManager: { resource: props.taskManager },
         podTemplate: {
           spec: {
             securityContext: restrictedPodJson(FLINK_UID),
@@ -108,7 +110,7 @@ export class FlinkJob extends Construct {
                   ),
                   secretEnv("JDBC_USER", postgres.appSecret, "username"),
                   secretEnv("JDBC_PASSWORD", postgres.appSecret, "password"),
-                  value("FLINK_CHECKPOINT_INTERVAL", `${f.checkpointIntervalMs} ms`),
+                  value("FLINK_CHECKPOINT_INTERVAL", `${props.checkpointIntervalMs} ms`),
                 ],
                 volumeMounts: [{ name: "flink-data", mountPath: flink.checkpointDir }],
               },
@@ -119,8 +121,8 @@ export class FlinkJob extends Construct {
         job: {
           jarUri: flink.jarUri,
           entryClass: flink.entryClass,
-          args: sqlScripts(),
-          parallelism: f.parallelism,
+          args: props.sqlScripts.map((name) => `${flink.sqlDir}/${name}`),
+          parallelism: props.parallelism ?? 1,
           upgradeMode: FlinkDeploymentSpecJobUpgradeMode.LAST_HYPHEN_STATE,
           state: FlinkDeploymentSpecJobState.RUNNING,
         },

@@ -1,5 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Construct } from "constructs";
 import {
   ConfigMap,
@@ -13,8 +11,7 @@ import {
   k8s,
 } from "cdk8s-plus-33";
 import { stringify } from "yaml";
-import { repoRoot } from "../../versions.js";
-import type { PlatformConfig } from "../config.js";
+import type { PlatformConfig, Resources } from "../config.js";
 import { grafana, postgres } from "../names.js";
 import { GeneratedSecret } from "./generated-secret.js";
 import { componentLabels, meta } from "./meta.js";
@@ -27,18 +24,20 @@ export const DASHBOARD_LABEL = "grafana_dashboard";
 /** The grafana user of the official image. */
 const GRAFANA_UID = 472;
 
-/** Every dashboard JSON that `make dashboards` wrote, by file name; none before it ran. */
-export function dashboardFiles(dir = join(repoRoot, "dashboards", "build")): Record<string, string> {
-  if (!existsSync(dir)) return {};
-  const names = readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort();
-  return Object.fromEntries(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
-}
-
 export interface GrafanaProps {
-  readonly config: PlatformConfig;
+  /** The release of the official grafana/grafana image (GRAFANA_VERSION). */
   readonly grafanaVersion: string;
+  /** Dashboard JSON by file name, provisioned into the livetally folder. @default none */
+  readonly dashboards?: Readonly<Record<string, string>>;
+  /** The Secret holding `admin-user` and `admin-password`. @default grafana.adminSecret of names.ts */
+  readonly adminSecret?: string;
+  /** Whether the construct creates that Secret with a random password. @default true */
+  readonly createAdminSecret?: boolean;
+  /** @default 1 */
+  readonly replicas?: number;
+  readonly resources: Resources;
+  /** @default "ClusterIP" */
+  readonly serviceType?: PlatformConfig["grafana"]["serviceType"];
 }
 
 /**
@@ -48,11 +47,11 @@ export interface GrafanaProps {
 export class Grafana extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
-    const { config } = props;
-    const g = config.grafana;
-    if (g.createAdminSecret) {
+    const adminSecret = props.adminSecret ?? grafana.adminSecret;
+    const serviceType = props.serviceType ?? "ClusterIP";
+    if (props.createAdminSecret ?? true) {
       new GeneratedSecret(this, "admin", {
-        name: g.adminSecret,
+        name: adminSecret,
         component: "grafana",
         fixed: { "admin-user": "admin" },
         generated: ["admin-password"],
@@ -61,7 +60,7 @@ export class Grafana extends Construct {
 
     new k8s.KubeConfigMap(this, "dashboards", {
       metadata: meta(grafana.dashboardsConfigMap, "grafana", { [DASHBOARD_LABEL]: "1" }),
-      data: dashboardFiles(),
+      data: props.dashboards ?? {},
     });
     new k8s.KubeConfigMap(this, "datasources", {
       metadata: meta(grafana.datasourcesConfigMap, "grafana"),
@@ -88,14 +87,14 @@ export class Grafana extends Construct {
       },
     });
 
-    const admin = Secret.fromSecretName(this, "admin-secret", g.adminSecret);
+    const admin = Secret.fromSecretName(this, "admin-secret", adminSecret);
     const reader = Secret.fromSecretName(this, "reader-secret", postgres.grafanaSecret);
     const configMap = (cmId: string, name: string) => ConfigMap.fromConfigMapName(this, cmId, name);
     const health = Probe.fromHttpGet("/api/health", { port: grafana.port });
     const podLabels = componentLabels("grafana", grafana.name);
     const deployment = new Deployment(this, "deployment", {
       metadata: meta(grafana.name, "grafana"),
-      replicas: g.replicas,
+      replicas: props.replicas ?? 1,
       podMetadata: { labels: podLabels },
       securityContext: { ensureNonRoot: true, user: GRAFANA_UID, group: GRAFANA_UID, fsGroup: GRAFANA_UID },
       containers: [
@@ -146,17 +145,17 @@ export class Grafana extends Construct {
         },
       ],
     });
-    workloadResources(deployment, [g.resources]);
+    workloadResources(deployment, [props.resources]);
     new Service(this, "service", {
       metadata: meta(grafana.name, "grafana"),
-      type: g.serviceType === "NodePort" ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP,
+      type: serviceType === "NodePort" ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP,
       selector: deployment,
       ports: [
         {
           name: "http",
           port: grafana.port,
           targetPort: grafana.port,
-          ...(g.serviceType === "NodePort" ? { nodePort: grafana.nodePort } : {}),
+          ...(serviceType === "NodePort" ? { nodePort: grafana.nodePort } : {}),
         },
       ],
     });

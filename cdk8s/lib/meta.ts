@@ -27,8 +27,20 @@ export function meta(name: string, component: Component, extraLabels: Record<str
   return { name, namespace: NAMESPACE, labels: { ...componentLabels(component, name), ...extraLabels } };
 }
 
+/** A Kubernetes object as synthesized: plain JSON. */
+export interface K8sObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+  };
+  readonly [key: string]: unknown;
+}
+
 /** A resources block to set on a synthesized object, at a JSON pointer. */
-export interface ResourcesOverride {
+interface ResourcesOverride {
   readonly kind: string;
   readonly name: string;
   readonly pointer: string;
@@ -49,6 +61,26 @@ export function setResources(obj: ApiObject, pointer: string, resources: Resourc
   overrides.set(chart, list);
 }
 
-export function resourcesOverrides(chart: Chart): readonly ResourcesOverride[] {
-  return overrides.get(chart) ?? [];
+/** A chart's objects as plain JSON, each with the resources setResources gave its containers. */
+export function chartObjects(chart: Chart): K8sObject[] {
+  const objects = chart.toJson() as K8sObject[];
+  for (const o of overrides.get(chart) ?? []) {
+    const target = objects.find((x) => x.kind === o.kind && x.metadata.name === o.name);
+    if (!target) throw new Error(`resources for a missing ${o.kind} ${o.name}`);
+    setAt(target, o.pointer, o.resources);
+  }
+  return objects;
+}
+
+/** Sets a value at a JSON pointer, creating objects on the way (arrays must exist). */
+function setAt(root: object, pointer: string, value: unknown): void {
+  const keys = pointer.split("/").slice(1);
+  const last = keys.pop();
+  if (last === undefined) throw new Error(`bad pointer ${pointer}`);
+  let node = root as Record<string, unknown>;
+  for (const key of keys) {
+    node[key] ??= {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[last] = value;
 }

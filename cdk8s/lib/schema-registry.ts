@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Deployment, EnvValue, Probe, Secret, Service, Volume } from "cdk8s-plus-33";
-import type { PlatformConfig } from "../config.js";
+import type { Resources } from "../config.js";
 import { postgres, registry } from "../names.js";
 import { DisruptionBudget } from "./disruption-budget.js";
 import { componentLabels, meta } from "./meta.js";
@@ -8,8 +8,13 @@ import { restrictedContainer } from "./security.js";
 import { workloadResources } from "./service-container.js";
 
 export interface SchemaRegistryProps {
-  readonly config: PlatformConfig;
+  /** The release of the quay.io/apicurio/apicurio-registry image (APICURIO_VERSION). */
   readonly apicurioVersion: string;
+  /** @default 1 */
+  readonly replicas?: number;
+  readonly resources: Resources;
+  /** A PodDisruptionBudget, so that a node drain takes one replica at a time. @default false */
+  readonly disruptionBudget?: boolean;
 }
 
 /** The uid of the Apicurio Registry image's user. */
@@ -22,13 +27,12 @@ const APICURIO_UID = 1001;
 export class SchemaRegistry extends Construct {
   constructor(scope: Construct, id: string, props: SchemaRegistryProps) {
     super(scope, id);
-    const { config } = props;
     const podLabels = componentLabels("registry", registry.name);
     const credentials = Secret.fromSecretName(this, "credentials", postgres.registrySecret);
     const health = (path: string) => Probe.fromHttpGet(path, { port: registry.managementPort });
     const deployment = new Deployment(this, "deployment", {
       metadata: meta(registry.name, "registry"),
-      replicas: config.registry.replicas,
+      replicas: props.replicas ?? 1,
       podMetadata: { labels: podLabels },
       securityContext: { ensureNonRoot: true, user: APICURIO_UID, group: 0, fsGroup: 0 },
       containers: [
@@ -57,13 +61,13 @@ export class SchemaRegistry extends Construct {
       ],
     });
     deployment.scheduling.spread({ weight: 100 });
-    workloadResources(deployment, [config.registry.resources]);
+    workloadResources(deployment, [props.resources]);
     new Service(this, "service", {
       metadata: meta(registry.name, "registry"),
       selector: deployment,
       ports: [{ port: registry.port, targetPort: registry.port, name: "http" }],
     });
-    if (config.disruptionBudgets) {
+    if (props.disruptionBudget ?? false) {
       new DisruptionBudget(this, "budget", { name: registry.name, component: "registry", podLabels });
     }
   }

@@ -8,44 +8,49 @@ import {
   Volume,
   type ContainerProps,
   type Workload,
+  type WorkloadProps,
 } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
-import type { PlatformConfig, Resources } from "../config.js";
+import type { PullPolicy, Resources } from "../config.js";
 import { kafkaUsers, kafkaUserSecretKeys, postgres, services, type KafkaUserKey } from "../names.js";
-import { restrictedContainer } from "./security.js";
-import { setResources } from "./meta.js";
-
-/** The livetally services image, for one of its entrypoints. */
-export function servicesImage(config: PlatformConfig): string {
-  return `${config.images.registry}/${services.image}:${config.images.tag}`;
-}
+import { restrictedContainer, restrictedPodSecurity } from "./security.js";
+import { componentLabels, meta, setResources } from "./meta.js";
 
 /** Annotations for Prometheus setups that scrape by annotation rather than PodMonitor. */
-export const scrapeAnnotations = {
+const scrapeAnnotations = {
   "prometheus.io/scrape": "true",
   "prometheus.io/port": String(services.httpPort),
   "prometheus.io/path": "/metrics",
 };
 
-export interface ServiceContainerOptions {
+/** The livetally-services image, as its workloads pull it. */
+export interface ServicesImage {
+  /** registry/livetally-services:tag */
+  readonly image: string;
+  readonly imagePullPolicy: PullPolicy;
+}
+
+/** One process of the services image, as its container runs it. */
+export interface ServiceProcess {
+  /** The container's name. */
   readonly name: string;
   /** The compiled entrypoint, relative to the image's working directory. */
   readonly entrypoint: string;
-  readonly args?: string[];
+  readonly args?: readonly string[];
   /** The Kafka principal the process authenticates as; none for setup, which touches no topic. */
   readonly kafkaUser?: KafkaUserKey;
-  /** Long-running processes answer /healthz and /readyz on the metrics port. */
-  readonly probes: boolean;
 }
 
 /**
  * A container of the services image: shared settings from the services ConfigMap, credentials
- * from the Secrets the operators write, restricted security context, a writable /tmp only.
+ * from the Secrets the operators write, restricted security context.
  */
-export function serviceContainer(
+function serviceContainer(
   scope: Construct,
-  config: PlatformConfig,
-  o: ServiceContainerOptions,
+  pull: ServicesImage,
+  o: ServiceProcess,
+  /** Long-running processes answer /healthz and /readyz on the metrics port. */
+  probes: boolean,
 ): ContainerProps {
   const secret = (name: string) => Secret.fromSecretName(scope, `${o.name}-${name}`, name);
   const envVariables: Record<string, EnvValue> = {
@@ -62,13 +67,13 @@ export function serviceContainer(
   const health = (path: string) => Probe.fromHttpGet(path, { port: services.httpPort });
   return {
     name: o.name,
-    image: servicesImage(config),
-    imagePullPolicy: config.images.pullPolicy as ContainerProps["imagePullPolicy"],
+    image: pull.image,
+    imagePullPolicy: pull.imagePullPolicy as ContainerProps["imagePullPolicy"],
     command: ["node", o.entrypoint, ...(o.args ?? [])],
     envFrom: [Env.fromConfigMap(ConfigMap.fromConfigMapName(scope, `${o.name}-config`, services.configMap))],
     envVariables,
     securityContext: restrictedContainer,
-    ...(o.probes
+    ...(probes
       ? {
           ports: [{ number: services.httpPort, name: "metrics" }],
           liveness: health("/healthz"),
@@ -76,11 +81,6 @@ export function serviceContainer(
         }
       : {}),
   };
-}
-
-/** Gives a workload's containers a private /tmp: the root filesystem is read-only. */
-export function tmpVolume(scope: Construct, id: string) {
-  return { path: "/tmp", volume: Volume.fromEmptyDir(scope, id, "tmp") };
 }
 
 /** Sets the resources of a workload's containers and init containers, in order. */
@@ -94,12 +94,51 @@ export function workloadResources(
   initContainers.forEach((r, i) => setResources(obj, `/spec/template/spec/initContainers/${i}/resources`, r));
 }
 
-/** Applies migrations and registers the Avro schemas before a service starts (idempotent). */
-export function setupContainer(scope: Construct, config: PlatformConfig): ContainerProps {
-  return serviceContainer(scope, config, {
-    name: "setup",
-    entrypoint: "producers/setup/main.js",
-    args: ["--no-topics"],
-    probes: false,
+/** What every workload of the services image takes: the image, and the resources of its two containers. */
+export interface ServicesPodProps extends ServicesImage {
+  /** Resources of the service's container. */
+  readonly resources: Resources;
+  /** Resources of the setup init container. */
+  readonly setupResources: Resources;
+}
+
+export interface ServicesWorkloadOptions extends ServicesPodProps {
+  /** The workload's name, which its pods carry as app.kubernetes.io/name. */
+  readonly name: string;
+  /** The service's container; it answers the probes on the metrics port. */
+  readonly service: ServiceProcess;
+}
+
+/** The part of a Job's or Deployment's props that servicesWorkload fills in. */
+export type ServicesPod = Required<
+  Pick<WorkloadProps, "metadata" | "podMetadata" | "securityContext" | "initContainers" | "containers">
+>;
+
+/**
+ * A workload of the services image, made by `create` from the pod it is given: setup first as the
+ * init container (migrations and Avro schemas, idempotent), then the service. Both get a private
+ * /tmp (the root filesystem is read-only), the restricted security context and their resources;
+ * the pods carry the services' labels and scrape annotations.
+ */
+export function servicesWorkload<W extends Workload>(
+  scope: Construct,
+  o: ServicesWorkloadOptions,
+  create: (pod: ServicesPod) => W,
+): W {
+  const tmp = { path: "/tmp", volume: Volume.fromEmptyDir(scope, "tmp", "tmp") };
+  const setup = serviceContainer(
+    scope,
+    o,
+    { name: "setup", entrypoint: "producers/setup/main.js", args: ["--no-topics"] },
+    false,
+  );
+  const workload = create({
+    metadata: meta(o.name, "services"),
+    podMetadata: { labels: componentLabels("services", o.name), annotations: scrapeAnnotations },
+    securityContext: restrictedPodSecurity,
+    initContainers: [{ ...setup, volumeMounts: [tmp] }],
+    containers: [{ ...serviceContainer(scope, o, o.service, true), volumeMounts: [tmp] }],
   });
+  workloadResources(workload, [o.resources], [o.setupResources]);
+  return workload;
 }

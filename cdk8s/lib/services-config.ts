@@ -5,24 +5,26 @@ import { kafka, registry, services } from "../names.js";
 import { meta } from "./meta.js";
 
 export interface ServicesConfigProps {
-  readonly config: PlatformConfig;
+  /** @default "info" */
+  readonly logLevel?: PlatformConfig["logLevel"];
+  readonly election: PlatformConfig["election"];
 }
 
 /** The settings every livetally service reads from its environment, credentials excepted. */
 export class ServicesConfig extends Construct {
   constructor(scope: Construct, id: string, props: ServicesConfigProps) {
     super(scope, id);
-    const { config } = props;
+    const { election } = props;
     new k8s.KubeConfigMap(this, "config", {
       metadata: meta(services.configMap, "services"),
       data: {
         KAFKA_BOOTSTRAP_SERVERS: `${kafka.bootstrapService}:${kafka.port}`,
         SCHEMA_REGISTRY_URL: `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
         HTTP_PORT: String(services.httpPort),
-        LOG_LEVEL: config.logLevel,
-        ELECTION_SEED: String(config.election.seed),
-        VOTERS: String(config.election.voters),
-        VOTING_RATE_LIMIT: String(config.election.votingRateLimit),
+        LOG_LEVEL: props.logLevel ?? "info",
+        ELECTION_SEED: String(election.seed),
+        VOTERS: String(election.voters),
+        VOTING_RATE_LIMIT: String(election.votingRateLimit),
       },
     });
   }

@@ -1,0 +1,55 @@
+import { App, Chart } from "cdk8s";
+import { describe, expect, it } from "vitest";
+import { DASHBOARD_LABEL, Grafana, type GrafanaProps } from "./grafana.js";
+import { chartObjects, type K8sObject } from "./meta.js";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const resources = { requests: { cpu: "50m", memory: "192Mi" }, limits: { memory: "192Mi" } };
+const props: GrafanaProps = { grafanaVersion: "12.0.0", resources };
+
+function synth(p: GrafanaProps): K8sObject[] {
+  const chart = new Chart(new App(), "test");
+  new Grafana(chart, "grafana", p);
+  return chartObjects(chart);
+}
+const find = (objects: K8sObject[], kind: string, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name) as unknown as Json | undefined;
+
+describe("Grafana", () => {
+  it("provisions the dashboards it is given from a ConfigMap labelled for a dashboard sidecar", () => {
+    const dashboards = { "results.json": '{"title":"Results"}' };
+    const cm = find(synth({ ...props, dashboards }), "ConfigMap", "livetally-dashboards");
+    expect(cm?.metadata.labels[DASHBOARD_LABEL]).toBe("1");
+    expect(cm?.data).toEqual(dashboards);
+    expect(find(synth(props), "ConfigMap", "livetally-dashboards")?.data ?? {}).toEqual({});
+  });
+
+  it("defaults to one replica behind a ClusterIP Service, with an admin Secret of its own", () => {
+    const objects = synth(props);
+    const deployment = find(objects, "Deployment", "livetally-grafana")?.spec;
+    expect(deployment.replicas).toBe(1);
+    const container = deployment.template.spec.containers[0];
+    expect(container.image).toBe("grafana/grafana:12.0.0");
+    expect(container.resources).toEqual(resources);
+    expect(find(objects, "Service", "livetally-grafana")?.spec.type).toBe("ClusterIP");
+    expect(find(objects, "Service", "livetally-grafana")?.spec.ports[0].nodePort).toBeUndefined();
+    expect(find(objects, "Secret", "livetally-grafana-admin")?.stringData["admin-user"]).toBe("admin");
+  });
+
+  it("uses an admin Secret it is given, and a NodePort when asked", () => {
+    const objects = synth({
+      ...props,
+      adminSecret: "own-admin",
+      createAdminSecret: false,
+      serviceType: "NodePort",
+    });
+    expect(objects.filter((o) => o.kind === "Secret")).toEqual([]);
+    const env = find(objects, "Deployment", "livetally-grafana")?.spec.template.spec.containers[0]
+      .env as Json[];
+    const admin = env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD");
+    expect(admin?.valueFrom.secretKeyRef).toMatchObject({ name: "own-admin", key: "admin-password" });
+    const service = find(objects, "Service", "livetally-grafana")?.spec;
+    expect(service).toMatchObject({ type: "NodePort", ports: [{ port: 3000, nodePort: 30300 }] });
+  });
+});

@@ -1,0 +1,68 @@
+import { App, Chart } from "cdk8s";
+import { Job } from "cdk8s-plus-33";
+import { describe, expect, it } from "vitest";
+import { chartObjects } from "./meta.js";
+import { servicesWorkload, type ServicesWorkloadOptions } from "./service-container.js";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const resources = (memory: string) => ({ requests: { cpu: "100m", memory }, limits: { memory } });
+const options: ServicesWorkloadOptions = {
+  name: "livetally-example",
+  image: "registry.example/livetally-services:1.2.3",
+  imagePullPolicy: "Never",
+  resources: resources("256Mi"),
+  setupResources: resources("128Mi"),
+  service: { name: "example", entrypoint: "producers/example/main.js", args: ["--x"], kafkaUser: "voting" },
+};
+
+function synthPod(): Json {
+  const chart = new Chart(new App(), "test");
+  servicesWorkload(chart, options, (pod) => new Job(chart, "job", pod));
+  const [job] = chartObjects(chart) as unknown as Json[];
+  return job?.spec.template;
+}
+
+describe("servicesWorkload", () => {
+  const pod = synthPod();
+  const setup = pod.spec.initContainers[0] as Json;
+  const service = pod.spec.containers[0] as Json;
+
+  it("runs setup, then the service, both of the image given, each with its resources", () => {
+    expect(setup).toMatchObject({
+      name: "setup",
+      command: ["node", "producers/setup/main.js", "--no-topics"],
+    });
+    expect(service).toMatchObject({ name: "example", command: ["node", "producers/example/main.js", "--x"] });
+    for (const c of [setup, service]) {
+      expect(c).toMatchObject({ image: options.image, imagePullPolicy: "Never" });
+      expect(c.envFrom).toEqual([{ configMapRef: { name: "livetally-services" } }]);
+      expect(c.volumeMounts).toEqual([{ mountPath: "/tmp", name: "tmp" }]);
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
+    }
+    expect(setup.resources).toEqual(options.setupResources);
+    expect(service.resources).toEqual(options.resources);
+    expect(pod.spec.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
+  });
+
+  it("gives only the service its Kafka principal, its probes and the metrics port", () => {
+    const env = (c: Json) => (c.env as Json[]).map((e) => e.name);
+    expect(env(setup)).toEqual(["DATABASE_URL"]);
+    expect(env(service)).toEqual(["DATABASE_URL", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"]);
+    expect(setup.readinessProbe).toBeUndefined();
+    expect(service.readinessProbe.httpGet).toMatchObject({ path: "/readyz", port: 9464 });
+    expect(service.ports).toEqual([{ containerPort: 9464, name: "metrics" }]);
+  });
+
+  it("labels the pods as the services' and restricts them", () => {
+    expect(pod.metadata.labels).toMatchObject({
+      "app.kubernetes.io/component": "services",
+      "app.kubernetes.io/name": "livetally-example",
+    });
+    expect(pod.metadata.annotations).toMatchObject({
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": "9464",
+    });
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
+  });
+});
