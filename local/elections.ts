@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Election } from "../schemas/generated/election.js";
 import type { StackSettings } from "./settings.js";
 
 /**
@@ -9,11 +10,10 @@ import type { StackSettings } from "./settings.js";
  * Election resource and the Flink operator keep this state.)
  */
 export interface OpenElection {
+  /** The document's metadata.name. */
   readonly name: string;
-  readonly voters: number;
-  readonly seed: number;
-  /** Votes per second the voting service casts; 0 for no limit. */
-  readonly rateLimit: number;
+  /** The document as the election was opened with, so that carrying it on runs the same election. */
+  readonly document: Election;
   readonly openedAt: string;
 }
 

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { JOB_NAME, sqlScripts } from "../flink-sql/job.js";
+import { electionJdbcUrl, electionSqlEnvironment, sqlScripts } from "../flink-sql/job.js";
+import { electionNames } from "../schemas/election/names.js";
 import { pollUntil } from "../producers/runtime/waiting.js";
 import type { Health, StackContext } from "./engine.js";
 import { openElections, type OpenElection } from "./elections.js";
@@ -20,13 +21,19 @@ export function checkpointDir(ctx: StackContext, election: string): string {
   return join(ctx.settings.dataDir, "flink", "checkpoints", election);
 }
 
-/** The environment the SQL scripts' ${NAME} placeholders are filled from, for the local stack. */
-export function sqlEnvironment(ep: Endpoints, checkpointInterval?: string): Record<string, string> {
+/** The environment the SQL scripts' ${NAME} placeholders are filled from, for an election on the local stack. */
+export function sqlEnvironment(
+  ep: Endpoints,
+  election: string,
+  checkpointInterval?: string,
+): Record<string, string> {
   const db = new URL(ep.databaseUrl);
+  const names = electionNames(election);
   return {
+    ...electionSqlEnvironment(names),
     KAFKA_BOOTSTRAP_SERVERS: ep.kafkaBrokers.join(","),
     SCHEMA_REGISTRY_URL: ep.registryUrl,
-    JDBC_URL: `jdbc:postgresql://${db.host}${db.pathname}`,
+    JDBC_URL: electionJdbcUrl(`jdbc:postgresql://${db.host}${db.pathname}`, names),
     JDBC_USER: decodeURIComponent(db.username),
     JDBC_PASSWORD: decodeURIComponent(db.password),
     // The local broker has no authentication; Kubernetes sets SASL_PLAINTEXT with SCRAM.
@@ -41,8 +48,8 @@ export function sqlEnvironment(ep: Endpoints, checkpointInterval?: string): Reco
 }
 
 export interface SubmitOptions {
-  /** The election whose checkpoints the job keeps; none for a job that only plans. */
-  readonly election?: string;
+  /** The election the job tallies, whose checkpoints it keeps. */
+  readonly election: string;
   /** Resume from this checkpoint or savepoint (a file:// path or a directory). */
   readonly restoreFrom?: string;
   readonly parallelism?: number;
@@ -53,7 +60,7 @@ export interface SubmitOptions {
 }
 
 /** Runs the SQL runner against the stack's Flink; resolves with the submitted job id. */
-export function submitTallyJob(ctx: StackContext, options: SubmitOptions = {}): Promise<string> {
+export function submitTallyJob(ctx: StackContext, options: SubmitOptions): Promise<string> {
   const ep = endpoints();
   const flink = new URL(ep.flinkRestUrl);
   const args = [
@@ -70,14 +77,12 @@ export function submitTallyJob(ctx: StackContext, options: SubmitOptions = {}): 
     // One task per operator: on two cores shared with Kafka, PostgreSQL and the services, a second
     // instance of each only added threads and exchanges (a million-voter election: 69 -> 57 CPU seconds).
     `parallelism.default=${options.parallelism ?? 1}`,
-    ...(options.election
-      ? [`execution.checkpointing.dir=file://${checkpointDir(ctx, options.election)}`]
-      : []),
+    ...(options.validateOnly ? [] : [`execution.checkpointing.dir=file://${checkpointDir(ctx, options.election)}`]),
     ...(options.restoreFrom ? [`execution.state-recovery.path=${options.restoreFrom}`] : []),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn("java", args, {
-      env: { ...process.env, ...sqlEnvironment(ep, options.checkpointInterval) },
+      env: { ...process.env, ...sqlEnvironment(ep, options.election, options.checkpointInterval) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -108,18 +113,19 @@ async function flinkGet<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** The tally jobs Flink knows of, newest first. */
-export async function tallyJobs(): Promise<JobOverview[]> {
+/** The tally jobs of an election that Flink knows of, newest first. */
+export async function tallyJobs(election: string): Promise<JobOverview[]> {
+  const { tallyJob } = electionNames(election);
   const { jobs } = await flinkGet<{ jobs: JobOverview[] }>("/jobs/overview");
-  return jobs.filter((j) => j.name === JOB_NAME).sort((a, b) => b["start-time"] - a["start-time"]);
+  return jobs.filter((j) => j.name === tallyJob).sort((a, b) => b["start-time"] - a["start-time"]);
 }
 
 /** States in which a job still holds its place: it runs, or is on its way to running again. */
 const LIVE_STATES = new Set(["CREATED", "INITIALIZING", "RUNNING", "RESTARTING"]);
 
-/** The tally job that runs or will run again, if there is one. */
-export async function liveTallyJob(): Promise<JobOverview | undefined> {
-  return (await tallyJobs()).find((j) => LIVE_STATES.has(j.state));
+/** The election's tally job that runs or will run again, if there is one. */
+export async function liveTallyJob(election: string): Promise<JobOverview | undefined> {
+  return (await tallyJobs(election)).find((j) => LIVE_STATES.has(j.state));
 }
 
 /** The path of a job's latest completed checkpoint, once it has one. */
@@ -170,9 +176,9 @@ export async function cancelJob(jobId: string): Promise<void> {
   );
 }
 
-/** Cancels every tally job that still runs or would run again. */
-export async function cancelTallyJobs(): Promise<void> {
-  for (const job of await tallyJobs()) if (LIVE_STATES.has(job.state)) await cancelJob(job.jid);
+/** Cancels every tally job of the election that still runs or would run again. */
+export async function cancelTallyJobs(election: string): Promise<void> {
+  for (const job of await tallyJobs(election)) if (LIVE_STATES.has(job.state)) await cancelJob(job.jid);
 }
 
 /** Waits until every task of the job runs, so that it is consuming. */
@@ -202,7 +208,7 @@ export interface Resumed {
  */
 export async function resumeTallyJob(ctx: StackContext, election: string): Promise<Resumed> {
   return withLock(join(ctx.settings.stackDir, "run", `tally-job-${election}.lock`), async () => {
-    const live = await liveTallyJob();
+    const live = await liveTallyJob(election);
     if (live) return { jobId: live.jid, restoredFrom: undefined, alreadyRunning: true };
     const checkpoint = latestRetainedCheckpoint(ctx, election);
     const jobId = await submitTallyJob(ctx, {
@@ -267,10 +273,10 @@ async function jobDetail(jobId: string): Promise<JobDetail> {
 /** Whether each open election's tally job runs: the part of Flink's health the elections depend on. */
 export async function tallyJobsHealth(elections: readonly OpenElection[]): Promise<Health> {
   if (elections.length === 0) return { healthy: true, detail: "no election open" };
-  const jobs = await tallyJobs();
   const parts: string[] = [];
   let healthy = true;
   for (const election of elections) {
+    const jobs = await tallyJobs(election.name);
     const job = jobs.find((j) => LIVE_STATES.has(j.state)) ?? jobs[0];
     if (job === undefined) {
       healthy = false;

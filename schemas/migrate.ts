@@ -12,7 +12,7 @@ import pg from "pg";
 
 export const migrationsDir = fileURLToPath(new URL("./migrations/", import.meta.url));
 
-/** Arbitrary but fixed: every runner of livetally contends for the same lock. */
+/** Arbitrary but fixed: every runner of livetally, whatever its election, contends for the same lock. */
 const LOCK_KEY = 7_342_026_001;
 
 export interface Migration {
@@ -80,13 +80,20 @@ export interface MigrationResult {
   readonly alreadyApplied: number;
 }
 
-/** Applies every pending migration; safe to run any number of times and from several processes. */
+/**
+ * Applies every pending migration to an election's schema (schemas/election/names.ts), creating it if
+ * need be; safe to run any number of times and from several processes. The client's search_path is the
+ * schema from then on, so the migrations' unqualified names land in it.
+ */
 export async function migrate(
   client: pg.ClientBase,
+  schema: string,
   migrations: readonly Migration[] = loadMigrations(),
 ): Promise<MigrationResult> {
   await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
   try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
+    await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    integer PRIMARY KEY,
       name       text NOT NULL,
@@ -121,8 +128,8 @@ export async function migrate(
 }
 
 /**
- * What a service checks before it starts: every migration on disk is applied, unchanged. Returns the
- * problem in words, or undefined when the database is current.
+ * What a service checks before it starts: every migration on disk is applied, unchanged, in the schema
+ * its connection searches (its election's). Returns the problem in words, or undefined when current.
  */
 export async function migrationProblem(
   client: pg.ClientBase,

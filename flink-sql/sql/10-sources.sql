@@ -7,7 +7,8 @@
 SET 'execution.checkpointing.interval' = '${FLINK_CHECKPOINT_INTERVAL}';
 SET 'execution.checkpointing.mode' = 'EXACTLY_ONCE';
 SET 'execution.checkpointing.externalized-checkpoint-retention' = 'RETAIN_ON_CANCELLATION';
-SET 'pipeline.name' = 'livetally-tallies';
+-- One tally job per election, named after it (schemas/election/names.ts), as are its group and topics.
+SET 'pipeline.name' = '${TALLY_JOB}';
 -- Times are UTC end to end: LOCALTIMESTAMP below is written to timestamptz columns.
 SET 'table.local-time-zone' = 'UTC';
 -- Chained operators hand rows to each other without a defensive copy: the SQL operators never keep or
@@ -33,7 +34,7 @@ SET 'table.exec.async-lookup.output-mode' = 'ALLOW_UNORDERED';
 CREATE TEMPORARY TABLE topic_source WITH (
     'connector' = 'kafka',
     'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP_SERVERS}',
-    'properties.group.id' = 'livetally-tallies',
+    'properties.group.id' = '${TALLY_GROUP}',
     'properties.security.protocol' = '${KAFKA_SECURITY_PROTOCOL}',
     'properties.sasl.mechanism' = '${KAFKA_SASL_MECHANISM}',
     'properties.sasl.jaas.config' = '${KAFKA_SASL_JAAS_CONFIG}',
@@ -59,7 +60,7 @@ CREATE TABLE votes (
     source_partition INT METADATA FROM 'partition' VIRTUAL,
     source_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
     arrived_at       AS PROCTIME()
-) WITH ('topic' = 'votes') LIKE topic_source;
+) WITH ('topic' = '${VOTES_TOPIC}') LIKE topic_source;
 
 -- The register as registration announced it, one record per voter (a registration that crashed and
 -- resumed may announce a batch twice). Only the voter id and state are read: the Avro reader skips
@@ -72,7 +73,7 @@ CREATE TABLE voters (
     source_partition INT METADATA FROM 'partition' VIRTUAL,
     source_offset    BIGINT METADATA FROM 'offset' VIRTUAL,
     arrived_at       AS PROCTIME()
-) WITH ('topic' = 'voters') LIKE topic_source;
+) WITH ('topic' = '${VOTERS_TOPIC}') LIKE topic_source;
 
 -- What both lookups into the ledger share: the database, and the livetally-ledger connector, which asks
 -- for the keys of hundreds of records in one query, up to two queries at a time.

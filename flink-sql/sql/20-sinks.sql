@@ -2,7 +2,8 @@
 -- on its primary key, so a row replayed after a restart overwrites itself instead of adding up.
 -- updated_at is TIMESTAMP(3) in UTC: the JDBC connector cannot write TIMESTAMP_LTZ.
 
--- What every PostgreSQL sink shares: the database, and flushes every tenth of a second (or every
+-- What every PostgreSQL sink shares: the database (JDBC_URL names the election's schema as
+-- currentSchema, so the tables below are the election's own), and flushes every tenth of a second (or every
 -- thousand rows), the same wait as the mini-batches' (10-sources.sql), both adding to a tally's delay.
 CREATE TEMPORARY TABLE result_table WITH (
     'connector' = 'jdbc',
@@ -92,7 +93,8 @@ CREATE TABLE rejected_records_sink (
     PRIMARY KEY (source_topic, source_partition, source_offset) NOT ENFORCED
 ) WITH ('table-name' = 'rejected_records') LIKE result_table;
 
--- The same tallies for downstream consumers, on compacted topics under the prototype's names, keyed by
+-- The same tallies for downstream consumers, on compacted topics under the prototype's names (after the
+-- election's, as every topic of an election: schemas/election/names.ts), keyed by
 -- candidate id and by state; the value schema is registered by the sink itself. The tallies feeding
 -- them only ever grow (30-tallies.sql), so no key ever gets a tombstone.
 CREATE TEMPORARY TABLE compacted_topic WITH (
@@ -113,7 +115,7 @@ CREATE TABLE aggregated_votes_per_candidate (
     party          STRING NOT NULL,
     votes          BIGINT NOT NULL,
     PRIMARY KEY (candidate_id) NOT ENFORCED
-) WITH ('topic' = 'aggregated_votes_per_candidate') LIKE compacted_topic;
+) WITH ('topic' = '${VOTES_PER_CANDIDATE_TOPIC}') LIKE compacted_topic;
 
 CREATE TABLE aggregated_turnout_by_location (
     state       STRING NOT NULL,
@@ -121,4 +123,4 @@ CREATE TABLE aggregated_turnout_by_location (
     votes       BIGINT NOT NULL,
     turnout_pct DECIMAL(6, 2) NOT NULL,
     PRIMARY KEY (state) NOT ENFORCED
-) WITH ('topic' = 'aggregated_turnout_by_location') LIKE compacted_topic;
+) WITH ('topic' = '${TURNOUT_BY_LOCATION_TOPIC}') LIKE compacted_topic;

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import { endpoints } from "../endpoints.js";
-import { topics } from "../../schemas/topics.js";
+import type { ElectionNames } from "../../schemas/election/names.js";
 
 export interface PartitionOffsets {
   readonly partition: number;
@@ -26,16 +26,19 @@ export function backlog(
 
 /** An election's progress as the broker sees it, whatever the services' own metrics last said. */
 export class ElectionOffsets {
-  private constructor(private readonly admin: Admin) {}
+  private constructor(
+    private readonly admin: Admin,
+    private readonly names: ElectionNames,
+  ) {}
 
-  static async open(): Promise<ElectionOffsets> {
+  static async open(names: ElectionNames): Promise<ElectionOffsets> {
     const admin = new Kafka({
       clientId: "election-backlog",
       brokers: [...endpoints().kafkaBrokers],
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();
-    return new ElectionOffsets(admin);
+    return new ElectionOffsets(admin, names);
   }
 
   /**
@@ -44,8 +47,9 @@ export class ElectionOffsets {
    * when the broker cannot say just now (a retriable error, such as the group's coordinator still
    * loading or moving): ask again.
    */
-  async votersPending(groupId: string): Promise<number | undefined> {
-    const topic = topics.voters.name;
+  async votersPending(): Promise<number | undefined> {
+    const topic = this.names.topics.voters.name;
+    const groupId = this.names.votingGroup;
     try {
       const [ends, groups] = await Promise.all([
         this.admin.fetchTopicOffsets(topic),
@@ -60,7 +64,7 @@ export class ElectionOffsets {
 
   /** Records in the dead-letter topic: each one a voter whose vote was not cast. */
   async deadLetters(): Promise<number> {
-    const partitions = await this.admin.fetchTopicOffsets(topics.deadLetters.name);
+    const partitions = await this.admin.fetchTopicOffsets(this.names.topics.deadLetters.name);
     return partitions.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   }
 

@@ -7,6 +7,8 @@ import { LockHeld, withLock } from "../lock.js";
 import { stackContext } from "../stack.js";
 import { liveTallyJob, resumeTallyJob } from "../tally-job.js";
 import { sleep } from "../../producers/runtime/waiting.js";
+import { electionNames, type ElectionNames } from "../../schemas/election/names.js";
+import type { Election } from "../../schemas/generated/election.js";
 import { ElectionOffsets } from "./offsets.js";
 import { Patience } from "./patience.js";
 import { resetElection } from "./reset.js";
@@ -15,12 +17,8 @@ import { startService } from "./services.js";
 import { Supervised } from "./supervisor.js";
 
 export interface ElectionRunOptions {
-  /** The election's name: what its open state, lock and tally job's checkpoints are kept under. */
-  readonly election: string;
-  readonly voters: number;
-  readonly seed: number;
-  /** Votes per second the voting service may cast; 0 for no limit. */
-  readonly rateLimit: number;
+  /** The election, as its document declares it; its name is what everything it owns is kept under. */
+  readonly election: Election;
   /** Where the voting service serves /healthz, /readyz and /metrics. */
   readonly votingPort: number;
   /** Register the whole electorate before voting opens (the demo) or let both run at once (the benchmark). */
@@ -56,9 +54,6 @@ export interface ElectionRunResult {
   readonly restarts: number;
 }
 
-/** The voting service's consumer group here; the election's backlog is read from the broker by it. */
-const VOTING_GROUP = "livetally-voting";
-
 /** A tally job missing this long while its election is open is resumed by the run itself. */
 const TALLY_JOB_GRACE_MS = 15_000;
 
@@ -76,7 +71,7 @@ class TallyJobWatch {
   ) {}
 
   async check(): Promise<void> {
-    const live = await this.patience.of("flink", () => liveTallyJob());
+    const live = await this.patience.of("flink", () => liveTallyJob(this.election));
     if (live !== undefined) {
       this.missingSince = undefined;
       return;
@@ -122,7 +117,7 @@ async function awaitVotingDone(
       onSnapshot?.(previous);
     }
     if (tick % 20 === 0) await tallyJob.check();
-    if (registered && (await patience.of("kafka", () => offsets.votersPending(VOTING_GROUP))) === 0) return;
+    if (registered && (await patience.of("kafka", () => offsets.votersPending())) === 0) return;
   }
 }
 
@@ -157,13 +152,14 @@ async function awaitTallied(db: pg.Pool, patience: Patience, tallyJob: TallyJobW
 export async function runElection(options: ElectionRunOptions): Promise<ElectionRunResult> {
   const ctx = stackContext();
   // One run per election at a time: a second would register and vote for the same electorate.
-  const lock = join(ctx.settings.stackDir, "run", `election-${options.election}.lock`);
+  const name = options.election.metadata.name ?? "";
+  const lock = join(ctx.settings.stackDir, "run", `election-${name}.lock`);
   try {
     return await withLock(lock, () => run(options), 0);
   } catch (e) {
     if (e instanceof LockHeld) {
       throw new Error(
-        `the election ${options.election} is being run by another process (pid ${e.holder}) on this stack`,
+        `the election ${name} is being run by another process (pid ${e.holder}) on this stack`,
       );
     }
     throw e;
@@ -174,38 +170,41 @@ async function run(options: ElectionRunOptions): Promise<ElectionRunResult> {
   const { say } = options;
   const ctx = stackContext();
   const patience = new Patience(say);
-  const open = options.resume ? openElection(ctx.settings, options.election) : undefined;
+  const name = options.election.metadata.name ?? "";
+  const open = options.resume ? openElection(ctx.settings, name) : undefined;
   let election: OpenElection;
   if (open) {
     election = open;
+    const { electorate } = open.document.spec;
     say(
-      `carrying on with the open election ${open.name} (opened ${open.openedAt}, ${open.voters.toLocaleString("en-US")} voters, seed ${open.seed}); DEMO_FRESH=1 starts it anew`,
+      `carrying on with the open election ${open.name} (opened ${open.openedAt}, ${electorate.voters.toLocaleString("en-US")} voters, seed ${electorate.seed}); DEMO_FRESH=1 starts it anew`,
     );
   } else {
-    say("resetting the local election (topics, tables, tally job)");
-    await resetElection();
-    election = {
-      name: options.election,
-      voters: options.voters,
-      seed: options.seed,
-      rateLimit: options.rateLimit,
-      openedAt: new Date().toISOString(),
-    };
+    say(`resetting the election ${name} (its topics, subjects, tables, tally job; no other election's)`);
+    await resetElection(name);
+    election = { name, document: options.election, openedAt: new Date().toISOString() };
     markOpen(ctx.settings, election);
   }
+  const names: ElectionNames = electionNames(name);
+  const { electorate, voting: window } = election.document.spec;
+  const rateLimit = window?.rateLimit ?? 0;
+  const document = JSON.stringify(election.document);
   say("starting the Flink SQL tally job");
   const job = await patience.of("flink", () => resumeTallyJob(ctx, election.name));
   say(`tally job ${job.jobId} running${job.restoredFrom ? ` (resumed from ${job.restoredFrom})` : ""}`);
   const tallyJob = new TallyJobWatch(election.name, patience, say);
 
-  const db = new pg.Pool({ connectionString: endpoints().databaseUrl, max: 3 });
+  const db = new pg.Pool({
+    connectionString: endpoints().databaseUrl,
+    max: 3,
+    options: `-c search_path=${names.databaseSchema}`,
+  });
   // A connection lost while idle (PostgreSQL restarting) is replaced at the next query.
   db.on("error", () => undefined);
-  const offsets = await patience.of("kafka", () => ElectionOffsets.open());
-  const seed = String(election.seed);
+  const offsets = await patience.of("kafka", () => ElectionOffsets.open(names));
   try {
     const registrationStartedAt = Date.now();
-    say(`registering ${election.voters.toLocaleString("en-US")} voters (seed ${seed})`);
+    say(`registering ${electorate.voters.toLocaleString("en-US")} voters (seed ${electorate.seed})`);
     const registration = new Supervised({
       name: "registration",
       policy: "on-failure",
@@ -214,28 +213,29 @@ async function run(options: ElectionRunOptions): Promise<ElectionRunResult> {
         startService(
           "registration",
           "producers/registration/main.ts",
-          ["--voters", String(election.voters), "--seed", seed],
-          { ELECTION_SEED: seed },
-          { inheritOutput: options.showRegistration },
+          [],
+          { ELECTION_DOCUMENT: document },
+          { inheritOutput: options.showRegistration, logName: `registration-${name}` },
         ),
     });
     if (options.registerFirst) await registration.completed;
 
     const votingStartedAt = Date.now();
     say(
-      `voting opens${election.rateLimit > 0 ? ` at up to ${election.rateLimit.toLocaleString("en-US")} votes/s` : ""}`,
+      `voting opens${rateLimit > 0 ? ` at up to ${rateLimit.toLocaleString("en-US")} votes/s` : ""}`,
     );
     const voting = new Supervised({
       name: "the voting service",
       policy: "always",
       say,
       start: () =>
-        startService("voting", "producers/voting/main.ts", [], {
-          ELECTION_SEED: seed,
-          HTTP_PORT: String(options.votingPort),
-          VOTING_RATE_LIMIT: String(election.rateLimit),
-          VOTING_CONSUMER_GROUP: VOTING_GROUP,
-        }),
+        startService(
+          "voting",
+          "producers/voting/main.ts",
+          [],
+          { ELECTION_DOCUMENT: document, HTTP_PORT: String(options.votingPort) },
+          { logName: `voting-${name}` },
+        ),
     });
     const services = { registration, voting };
     const stopSampling = new AbortController();

@@ -20,11 +20,15 @@ export function startService(
   script: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: { readonly inheritOutput?: boolean } = {},
+  options: {
+    readonly inheritOutput?: boolean;
+    /** The log file's name without .log; the service's name unless told (one per election). */
+    readonly logName?: string;
+  } = {},
 ): RunningService {
   const logDir = stackContext().settings.logDir;
   mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, `${name}.log`);
+  const logFile = join(logDir, `${options.logName ?? name}.log`);
   // Node itself with tsx as a loader, not the tsx command, which would run the service as a child of its
   // own: a signal to the pid here (SIGKILL, as a node's kubelet may send) then reaches the service.
   const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, script), ...args], {

@@ -2,16 +2,17 @@ import { describe, expect, it } from "vitest";
 import { parseRegistrationArgs } from "./args.js";
 
 describe("registration arguments", () => {
-  it("reads flags, then the environment, then defaults", () => {
-    expect(parseRegistrationArgs(["--voters", "5", "--seed=3"], {}, 2026)).toEqual({ voters: 5, seed: 3 });
-    expect(parseRegistrationArgs([], { VOTERS: "12" }, 2026)).toEqual({ voters: 12, seed: 2026 });
-    expect(parseRegistrationArgs([], {}, 7)).toEqual({ voters: 10_000, seed: 7 });
+  it("registers the whole electorate unless told how many of its first voters", () => {
+    expect(parseRegistrationArgs([], 2_000)).toEqual({ voters: 2_000 });
+    expect(parseRegistrationArgs(["--voters", "5"], 2_000)).toEqual({ voters: 5 });
+    expect(parseRegistrationArgs(["--voters=0"], 2_000)).toEqual({ voters: 0 });
   });
 
-  it("rejects bad values with one line each", () => {
-    expect(() => parseRegistrationArgs(["--voters", "-1", "--seed", "x"], {}, 1)).toThrow(
-      /--voters=-1: expected a whole number of at least 0\n--seed=x: expected a whole number of at least 0/,
+  it("rejects a count beyond the electorate, a bad count and unknown arguments", () => {
+    expect(() => parseRegistrationArgs(["--voters", "2001"], 2_000)).toThrow(
+      /--voters=2001: expected a whole number from 0 to 2000, the electorate/,
     );
-    expect(() => parseRegistrationArgs(["--bogus"], {}, 1)).toThrow(/unknown argument --bogus/);
+    expect(() => parseRegistrationArgs(["--voters", "x"], 2_000)).toThrow(/--voters=x/);
+    expect(() => parseRegistrationArgs(["--seed", "3"], 2_000)).toThrow(/unknown argument --seed/);
   });
 });

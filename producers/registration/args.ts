@@ -1,9 +1,8 @@
 import { CommandError } from "../runtime/command-error.js";
 
-/** The registration CLI's arguments: `--voters N --seed S`, falling back to VOTERS and ELECTION_SEED. */
+/** The registration CLI's arguments: `--voters N`, the first N voters of the electorate. */
 export interface RegistrationArgs {
   readonly voters: number;
-  readonly seed: number;
 }
 
 export class UsageError extends CommandError {
@@ -11,34 +10,22 @@ export class UsageError extends CommandError {
 }
 
 export const usage =
-  "usage: registration [--voters N] [--seed S]   (or VOTERS, ELECTION_SEED; defaults 10000, 2026)";
+  "usage: registration [--voters N]   (the first N voters of the election's electorate; default all of them)";
 
-export function parseRegistrationArgs(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-  defaultSeed: number,
-): RegistrationArgs {
-  const values = new Map<string, string>();
+/** `electorate` is the election's electorate.voters: the default, and the most that can be registered. */
+export function parseRegistrationArgs(argv: readonly string[], electorate: number): RegistrationArgs {
+  let raw: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const [flag, inline] = arg.split("=", 2) as [string, string | undefined];
-    if (flag !== "--voters" && flag !== "--seed") throw new UsageError(`unknown argument ${arg}\n${usage}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`${flag} needs a value\n${usage}`);
-    values.set(flag, value);
+    if (flag !== "--voters") throw new UsageError(`unknown argument ${arg}\n${usage}`);
+    raw = inline ?? argv[++i];
+    if (raw === undefined) throw new UsageError(`${flag} needs a value\n${usage}`);
   }
-  const problems: string[] = [];
-  const whole = (label: string, raw: string | undefined, fallback: number, min: number): number => {
-    if (raw === undefined || raw === "") return fallback;
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < min) {
-      problems.push(`${label}=${raw}: expected a whole number of at least ${min}`);
-      return fallback;
-    }
-    return n;
-  };
-  const voters = whole("--voters", values.get("--voters") ?? env.VOTERS, 10_000, 0);
-  const seed = whole("--seed", values.get("--seed"), defaultSeed, 0);
-  if (problems.length > 0) throw new UsageError(`${problems.join("\n")}\n${usage}`);
-  return { voters, seed };
+  if (raw === undefined) return { voters: electorate };
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0 || n > electorate) {
+    throw new UsageError(`--voters=${raw}: expected a whole number from 0 to ${electorate}, the electorate\n${usage}`);
+  }
+  return { voters: n };
 }

@@ -1,7 +1,6 @@
 import { producerConfig } from "../runtime/producer.js";
 import { candidateSchema, voterSchema } from "../../schemas/records.js";
-import { topics } from "../../schemas/topics.js";
-import { defaultElection } from "../election/default-election.js";
+import { electionDefinition } from "../election/from-document.js";
 import { serviceConfig } from "../runtime/config.js";
 import { openConnections } from "../runtime/connections.js";
 import { startHttp } from "../runtime/http.js";
@@ -19,7 +18,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = serviceConfig();
   let args;
   try {
-    args = parseRegistrationArgs(argv, process.env, config.electionSeed);
+    args = parseRegistrationArgs(argv, config.election.spec.electorate.voters);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`registration: ${e.message}`);
@@ -38,6 +37,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return undefined;
   });
   const producer = kafka.producer(producerConfig);
+  const { topics, election } = config.names;
+  const seed = config.election.spec.electorate.seed;
   try {
     const ids = await preflight(pool, kafka, registry, {
       topics: [topics.voters, topics.candidates],
@@ -47,14 +48,20 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     });
     await producer.connect();
-    log.info("registering", { election: defaultElection.name, voters: args.voters, seed: args.seed });
+    log.info("registering", { election, voters: args.voters, seed });
     const bar = new ProgressBar("registration", args.voters, "voters");
     let counted = 0;
     const summary = await registerElectorate(
       pool,
       producer,
       ids,
-      { election: defaultElection, seed: args.seed, voters: args.voters, batchSize: 2_000 },
+      {
+        election: electionDefinition(config.election),
+        seed,
+        voters: args.voters,
+        topics: { voters: topics.voters.name, candidates: topics.candidates.name },
+        batchSize: 2_000,
+      },
       (done) => {
         bar.update(done);
         metrics.votersRegistered.inc(Math.max(0, done - counted));
@@ -64,11 +71,11 @@ async function main(argv: readonly string[]): Promise<number> {
     bar.done();
     const rate = summary.millis > 0 ? Math.round((summary.votersProduced / summary.millis) * 1000) : 0;
     console.error(
-      `registration: ${args.voters} voters requested (seed ${args.seed}): ${summary.votersAdded} added, ` +
+      `registration: ${election}: ${args.voters} voters requested (seed ${seed}): ${summary.votersAdded} added, ` +
         `${summary.votersAlreadyRegistered} already registered, ${summary.votersProduced} produced to ${topics.voters.name}, ` +
         `${summary.candidatesAdded} candidates added, in ${(summary.millis / 1000).toFixed(1)}s (${rate} voters/s)`,
     );
-    log.info("registration finished", { ...summary, seed: args.seed });
+    log.info("registration finished", { ...summary, election, seed });
     return 0;
   } finally {
     await producer.disconnect();

@@ -4,7 +4,6 @@ import type { Producer } from "kafkajs";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { avroTypes, isoDate, IsoTimestamps, type Candidate, type Voter } from "../../schemas/records.js";
-import { topics } from "../../schemas/topics.js";
 import { frameRecord } from "../../schemas/wire.js";
 import type { ElectionDefinition } from "../election/definition.js";
 import { candidatesOf, drawVoters } from "./electorate.js";
@@ -16,6 +15,8 @@ export interface RegistrationPlan {
   readonly election: ElectionDefinition;
   readonly seed: number;
   readonly voters: number;
+  /** The election's topics the register goes to. */
+  readonly topics: { readonly voters: string; readonly candidates: string };
   /** Voters written and produced per round trip. */
   readonly batchSize: number;
 }
@@ -54,7 +55,7 @@ export async function registerElectorate(
   let published = await checkpoint(pool, plan.seed);
   if (published === undefined) {
     await producer.send({
-      topic: topics.candidates.name,
+      topic: plan.topics.candidates,
       acks: -1,
       messages: candidates.map((c) => ({
         key: c.candidate_id,
@@ -78,7 +79,7 @@ export async function registerElectorate(
     if (batch === undefined) return;
     votersAdded += await batch.inserted;
     await producer.send({
-      topic: topics.voters.name,
+      topic: plan.topics.voters,
       acks: -1,
       messages: batch.voters.map((v) => ({
         key: v.voter_id,

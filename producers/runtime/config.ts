@@ -1,4 +1,7 @@
 import { existsSync } from "node:fs";
+import { readElectionFile, readElectionFromEnv } from "../../schemas/election/load.js";
+import { electionNames, type ElectionNames } from "../../schemas/election/names.js";
+import type { Election } from "../../schemas/generated/election.js";
 import { EnvReader } from "./env.js";
 import { logLevels, type LogLevel } from "./log.js";
 
@@ -15,11 +18,10 @@ export interface ServiceConfig {
   readonly databaseUrl: string;
   readonly httpPort: number;
   readonly logLevel: LogLevel;
-  readonly electionSeed: number;
-  /** Votes per second; 0 means as fast as the engines allow. */
-  readonly votingRateLimit: number;
-  /** The voting service's consumer group; one election, one group. */
-  readonly votingConsumerGroup: string;
+  /** The election this service runs, as its document declares it. */
+  readonly election: Election;
+  /** What the election owns: its topics, consumer groups and database schema. */
+  readonly names: ElectionNames;
 }
 
 /**
@@ -33,12 +35,7 @@ export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConf
   const registryUrl = r.url("SCHEMA_REGISTRY_URL", undefined, ["http:", "https:"]);
   const databaseUrl = r.url("DATABASE_URL", undefined, ["postgresql:", "postgres:"]);
   const httpPort = r.port("HTTP_PORT", 9464);
-  const votingRateLimit = r.nonNegativeNumber("VOTING_RATE_LIMIT", 0);
-  const seedRaw = r.string("ELECTION_SEED", "2026");
-  const electionSeed = Number(seedRaw);
-  if (!Number.isSafeInteger(electionSeed) || electionSeed < 0) {
-    r.problem(`ELECTION_SEED=${seedRaw}: expected a whole number of at least 0`);
-  }
+  const election = readElection(r, env);
   const level = r.string("LOG_LEVEL", "info");
   if (!(logLevels as readonly string[]).includes(level)) {
     r.problem(`LOG_LEVEL=${level}: expected one of ${logLevels.join(", ")}`);
@@ -52,7 +49,6 @@ export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConf
   if (sslCaFile !== "" && !existsSync(sslCaFile)) {
     r.problem(`KAFKA_SSL_CA_FILE=${sslCaFile}: no such file`);
   }
-  const votingConsumerGroup = r.string("VOTING_CONSUMER_GROUP", "livetally-voting");
   r.done("service");
   return {
     kafka: {
@@ -64,8 +60,30 @@ export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConf
     databaseUrl,
     httpPort,
     logLevel: level as LogLevel,
-    electionSeed,
-    votingRateLimit,
-    votingConsumerGroup,
+    // Only reached with a sound document: r.done threw otherwise.
+    election: election as Election,
+    names: electionNames((election as Election).metadata.name ?? ""),
   };
+}
+
+/**
+ * The election document, from the file ELECTION_FILE names (a copied example, a mounted ConfigMap) or
+ * from ELECTION_DOCUMENT itself; every problem of a bad one becomes a configuration problem.
+ */
+export function readElection(r: EnvReader, env: NodeJS.ProcessEnv): Election | undefined {
+  const file = r.string("ELECTION_FILE", "");
+  const inline = r.string("ELECTION_DOCUMENT", "");
+  if (file !== "" && inline !== "") {
+    r.problem("ELECTION_FILE and ELECTION_DOCUMENT: set one, not both");
+    return undefined;
+  }
+  if (file === "" && inline === "") {
+    r.problem("ELECTION_FILE: not set (expected the path of an Election document, or ELECTION_DOCUMENT)");
+    return undefined;
+  }
+  const origin = file !== "" ? `ELECTION_FILE=${file}` : "ELECTION_DOCUMENT";
+  const result = file !== "" ? readElectionFile(file) : readElectionFromEnv("ELECTION_DOCUMENT", env);
+  if (result.ok) return result.election;
+  for (const problem of result.problems) r.problem(`${origin}: ${problem}`);
+  return undefined;
 }

@@ -22,6 +22,8 @@ export function openConnections(
     connectionString: config.databaseUrl,
     max: poolSize,
     application_name: clientId,
+    // Every query of the service reads and writes its own election's tables, and no other's.
+    options: `-c search_path=${config.names.databaseSchema}`,
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", (e) => log.warn("idle PostgreSQL connection failed", { error: e }));

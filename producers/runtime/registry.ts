@@ -77,6 +77,24 @@ export class SchemaRegistryClient {
   }
 
   /**
+   * Deletes a subject with every version, soft then for good, so that a new election of the same name
+   * starts with no history. Resolves false when there was no such subject.
+   */
+  async deleteSubject(subject: string): Promise<boolean> {
+    const path = `/subjects/${encodeURIComponent(subject)}`;
+    let found = true;
+    for (const query of ["", "?permanent=true"]) {
+      try {
+        await this.call("DELETE", `${path}${query}`);
+      } catch (e) {
+        if (!(e instanceof RegistryError && e.status === 404)) throw e;
+        if (query === "") found = false;
+      }
+    }
+    return found;
+  }
+
+  /**
    * A writer schema by id, cached (ids are immutable). Resolves undefined for an id the registry does
    * not know; a failed call is not cached so the next message retries it.
    */

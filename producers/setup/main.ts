@@ -2,11 +2,12 @@ import { serviceConfig } from "../runtime/config.js";
 import { openConnections } from "../runtime/connections.js";
 import { createLogger, type Logger } from "../runtime/log.js";
 import { runMain } from "../runtime/main.js";
-import { applyMigrations, createTopics, registerSchemas } from "./setup.js";
+import { prepareElection } from "./setup.js";
 
 /**
- * Prepares the engines for the election services: topics (unless --no-topics, as in Kubernetes where
- * Strimzi KafkaTopics own them), schemas under BACKWARD compatibility, migrations. Idempotent.
+ * Prepares the engines for an election's services: its topics (unless --no-topics, as in Kubernetes
+ * where Strimzi KafkaTopics own them), its schemas under BACKWARD compatibility, its database schema
+ * migrated. Idempotent, and blind to every other election.
  */
 let log: Logger | undefined;
 
@@ -19,19 +20,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = serviceConfig();
   log = createLogger("setup", config.logLevel);
   const { pool, kafka, registry } = openConnections("livetally-setup", config, log, 1);
+  const { names } = config;
   try {
-    if (argv.includes("--no-topics")) {
-      log.info("topics skipped (--no-topics)");
-    } else {
-      const t = await createTopics(kafka);
-      log.info("topics ready", { created: t.created, existing: t.existing });
-    }
-    const ids = await registerSchemas(registry);
-    log.info("schemas registered", { compatibility: "BACKWARD", ids });
-    const m = await applyMigrations(pool);
+    const withTopics = !argv.includes("--no-topics");
+    const done = await prepareElection(kafka, registry, pool, names, { topics: withTopics });
+    if (done.topics === undefined) log.info("topics skipped (--no-topics)");
+    else log.info("topics ready", { election: names.election, created: done.topics.created, existing: done.topics.existing });
+    log.info("schemas registered", { election: names.election, compatibility: "BACKWARD", ids: done.schemaIds });
     log.info("migrations applied", {
-      applied: m.applied.map((x) => `${x.version}_${x.name}`),
-      alreadyApplied: m.alreadyApplied,
+      schema: names.databaseSchema,
+      applied: done.migrations.applied.map((x) => `${x.version}_${x.name}`),
+      alreadyApplied: done.migrations.alreadyApplied,
     });
     return 0;
   } finally {

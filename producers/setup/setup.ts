@@ -2,7 +2,8 @@ import type { Kafka } from "kafkajs";
 import type pg from "pg";
 import { migrate, type MigrationResult } from "../../schemas/migrate.js";
 import { candidateSchema, deadLetterSchema, voteSchema, voterSchema } from "../../schemas/records.js";
-import { allTopics, topics, valueSubject, type TopicSpec } from "../../schemas/topics.js";
+import type { ElectionNames } from "../../schemas/election/names.js";
+import { valueSubject, type TopicSpec } from "../../schemas/topics.js";
 import type { SchemaRegistryClient } from "../runtime/registry.js";
 import { sleep } from "../runtime/waiting.js";
 
@@ -11,22 +12,28 @@ export interface TopicSchema {
   readonly schema: object;
 }
 
-/** The value schema of each topic the services produce, by the contract's name. */
-export const topicSchemas = {
-  candidate: { topic: topics.candidates, schema: candidateSchema },
-  voter: { topic: topics.voters, schema: voterSchema },
-  vote: { topic: topics.votes, schema: voteSchema },
-  deadLetter: { topic: topics.deadLetters, schema: deadLetterSchema },
-} as const satisfies Record<string, TopicSchema>;
+const contracts = { candidate: candidateSchema, voter: voterSchema, vote: voteSchema, deadLetter: deadLetterSchema };
 
-export type ContractName = keyof typeof topicSchemas;
+export type ContractName = keyof typeof contracts;
+
+/** The value schema of each topic of an election the services produce, by the contract's name. */
+export function topicSchemas(names: ElectionNames): Record<ContractName, TopicSchema> {
+  const { topics } = names;
+  return {
+    candidate: { topic: topics.candidates, schema: contracts.candidate },
+    voter: { topic: topics.voters, schema: contracts.voter },
+    vote: { topic: topics.votes, schema: contracts.vote },
+    deadLetter: { topic: topics.deadLetters, schema: contracts.deadLetter },
+  };
+}
 
 /** The registry's id of a contract's schema under its topic's subject; undefined if not registered. */
 export function schemaId(
   registry: SchemaRegistryClient,
+  names: ElectionNames,
   contract: ContractName,
 ): Promise<number | undefined> {
-  const { topic, schema } = topicSchemas[contract];
+  const { topic, schema } = topicSchemas(names)[contract];
   return registry.lookup(valueSubject(topic), schema);
 }
 
@@ -36,14 +43,11 @@ export interface TopicsResult {
 }
 
 /**
- * Creates every topic of schemas/topics.ts that does not exist, with its partitions and configs.
- * Existing topics are left alone, but one with fewer partitions than declared is an error: keys would
- * land on other partitions than the manifests promise.
+ * Creates every topic given (an election's, schemas/election/names.ts) that does not exist, with its
+ * partitions and configs. Existing topics are left alone, but one with fewer partitions than declared is
+ * an error: keys would land on other partitions than the manifests promise.
  */
-export async function createTopics(
-  kafka: Kafka,
-  specs: readonly TopicSpec[] = allTopics,
-): Promise<TopicsResult> {
+export async function createTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<TopicsResult> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -109,7 +113,7 @@ export async function recreateTopics(kafka: Kafka, specs: readonly TopicSpec[]):
 /** Sets BACKWARD compatibility on each topic's value subject and registers its schema; idempotent. */
 export async function registerSchemas(
   registry: SchemaRegistryClient,
-  entries: readonly TopicSchema[] = Object.values(topicSchemas),
+  entries: readonly TopicSchema[],
 ): Promise<Record<string, number>> {
   const ids: Record<string, number> = {};
   for (const { topic, schema } of entries) {
@@ -121,11 +125,37 @@ export async function registerSchemas(
   return ids;
 }
 
-export async function applyMigrations(pool: pg.Pool): Promise<MigrationResult> {
+/** Applies the migrations to the election's schema (its connection's search_path is set again on release). */
+export async function applyMigrations(pool: pg.Pool, names: ElectionNames): Promise<MigrationResult> {
   const client = await pool.connect();
   try {
-    return await migrate(client);
+    return await migrate(client, names.databaseSchema);
   } finally {
     client.release();
   }
+}
+
+export interface Preparation {
+  readonly topics: TopicsResult | undefined;
+  /** Schema ids by subject. */
+  readonly schemaIds: Record<string, number>;
+  readonly migrations: MigrationResult;
+}
+
+/**
+ * Everything an election's services need before they start, for that election alone: its topics
+ * (unless Strimzi's KafkaTopics own them), its schemas under BACKWARD compatibility, its database
+ * schema migrated. Idempotent.
+ */
+export async function prepareElection(
+  kafka: Kafka,
+  registry: SchemaRegistryClient,
+  pool: pg.Pool,
+  names: ElectionNames,
+  options: { readonly topics: boolean } = { topics: true },
+): Promise<Preparation> {
+  const topics = options.topics ? await createTopics(kafka, Object.values(names.topics)) : undefined;
+  const schemaIds = await registerSchemas(registry, Object.values(topicSchemas(names)));
+  const migrations = await applyMigrations(pool, names);
+  return { topics, schemaIds, migrations };
 }

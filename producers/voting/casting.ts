@@ -1,7 +1,6 @@
 import type { KafkaMessage, Message, Producer } from "kafkajs";
 import type pg from "pg";
 import { ageBandAt, avroTypes, type DeadLetter } from "../../schemas/records.js";
-import { topics } from "../../schemas/topics.js";
 import { frameRecord } from "../../schemas/wire.js";
 import type { VoterChoice } from "../election/choice.js";
 import type { Metrics } from "../runtime/metrics.js";
@@ -33,6 +32,8 @@ export interface CastingOptions {
   readonly decoder: VoterDecoder;
   readonly choice: VoterChoice;
   readonly schemaIds: CastingSchemaIds;
+  /** The election's topics the votes and the dead letters go to. */
+  readonly topics: { readonly votes: string; readonly deadLetters: string };
   readonly limiter: RateLimiter;
   readonly metrics: Metrics;
   /** The service a dead letter names; "voting" unless told. */
@@ -159,7 +160,7 @@ export class Casting {
     });
     await sendVotes(
       producer,
-      topics.votes.name,
+      this.options.topics,
       votes.map((v) => ({
         key: v.voter_id,
         value: frameRecord(this.options.schemaIds.vote, avroTypes.vote, v),
@@ -186,16 +187,16 @@ export class Casting {
  */
 export async function sendVotes(
   producer: Producer,
-  topic: string,
+  to: { readonly votes: string; readonly deadLetters: string },
   votes: readonly Message[],
   deadLetters: readonly Message[] = [],
 ): Promise<void> {
   for (let i = 0; i === 0 || i < votes.length; i += SEND_SLICE) {
     const topicMessages: { topic: string; messages: Message[] }[] = [];
     const slice = votes.slice(i, i + SEND_SLICE);
-    if (slice.length > 0) topicMessages.push({ topic, messages: slice });
+    if (slice.length > 0) topicMessages.push({ topic: to.votes, messages: slice });
     if (i === 0 && deadLetters.length > 0)
-      topicMessages.push({ topic: topics.deadLetters.name, messages: [...deadLetters] });
+      topicMessages.push({ topic: to.deadLetters, messages: [...deadLetters] });
     if (topicMessages.length > 0) await producer.sendBatch({ acks: -1, topicMessages });
   }
 }

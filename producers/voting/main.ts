@@ -1,4 +1,4 @@
-import { defaultElection } from "../election/default-election.js";
+import { electionDefinition } from "../election/from-document.js";
 import { serviceConfig } from "../runtime/config.js";
 import { startHttp } from "../runtime/http.js";
 import { createLogger, type Logger } from "../runtime/log.js";
@@ -13,7 +13,7 @@ async function main(): Promise<number> {
   const logger = createLogger("voting", config.logLevel);
   log = logger;
   const metrics = createMetrics();
-  const service = new VotingService({ config, election: defaultElection, log: logger, metrics });
+  const service = new VotingService({ config, election: electionDefinition(config.election), log: logger, metrics });
   const http = await startHttp(config.httpPort, service, metrics.registry);
   await service.start();
   await new Promise<void>((resolve) => {

@@ -1,6 +1,5 @@
 import type { Consumer, ConsumerConfig, EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import { deadLetterSchema, voteSchema, voterSchema } from "../../schemas/records.js";
-import { topics } from "../../schemas/topics.js";
 import { VoterChoice } from "../election/choice.js";
 import type { ElectionDefinition } from "../election/definition.js";
 import type { ServiceConfig } from "../runtime/config.js";
@@ -67,7 +66,7 @@ export class VotingService {
   private readonly lanes: PartitionLanes;
 
   constructor(private readonly options: VotingOptions) {
-    const rate = options.config.votingRateLimit;
+    const rate = options.config.election.spec.voting?.rateLimit ?? 0;
     this.limiter = new RateLimiter(rate);
     // Under a rate limit, about a quarter second of votes per chunk (votes are ~60 % of voters).
     const paced = rate > 0 ? Math.max(1, Math.ceil(rate / 2.5)) : Number.POSITIVE_INFINITY;
@@ -88,6 +87,8 @@ export class VotingService {
 
   async start(): Promise<void> {
     const { config, log, metrics, election } = this.options;
+    const { topics, votingGroup } = config.names;
+    const seed = config.election.spec.electorate.seed;
     // A PostgreSQL connection for each partition in flight.
     const connections = openConnections("livetally-voting", config, log, PARTITIONS_CONSUMED_CONCURRENTLY);
     this.connections = connections;
@@ -106,18 +107,19 @@ export class VotingService {
       pool,
       producers: this.producers,
       decoder: new VoterDecoder(registry),
-      choice: new VoterChoice(election, config.electionSeed),
+      choice: new VoterChoice(election, seed),
       schemaIds: ids,
+      topics: { votes: topics.votes.name, deadLetters: topics.deadLetters.name },
       limiter: this.limiter,
       metrics,
     });
     await casting.awaitBallot(() => log.info("waiting for the candidates to be registered"));
 
-    const consumer = kafka.consumer(votingConsumerConfig(config.votingConsumerGroup));
+    const consumer = kafka.consumer(votingConsumerConfig(votingGroup));
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
-      log.info("joined the consumer group", { group: config.votingConsumerGroup });
+      log.info("joined the consumer group", { group: votingGroup });
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       log.error("consumer crashed", { error: payload.error, restart: payload.restart });
@@ -132,9 +134,9 @@ export class VotingService {
       eachBatch: (payload) => this.eachBatch(payload, casting),
     });
     log.info("voting", {
-      election: election.name,
-      seed: config.electionSeed,
-      rateLimit: config.votingRateLimit,
+      election: config.names.election,
+      seed,
+      rateLimit: this.limiter.rate,
       chunkSize: this.chunkSize,
     });
   }
