@@ -7,8 +7,9 @@ VOTERS ?= 10000
 ELECTION_SEED ?= 2026
 
 .PHONY: schemas-codegen
-schemas-codegen: node_modules ## Regenerate schemas/generated/records.ts from schemas/avro/*.avsc.
+schemas-codegen: node_modules ## Regenerate schemas/generated/ from schemas/avro/*.avsc and the Election schema.
 	$(PRODUCERS_TSX) schemas/codegen.ts
+	$(PRODUCERS_TSX) schemas/election/codegen.ts
 
 .PHONY: setup
 setup: node_modules ## Create the topics, register the schemas (BACKWARD) and apply the migrations.
