@@ -31,3 +31,9 @@ vote: node_modules ## Run the voting service (VOTING_RATE_LIMIT=votes/s, 0 = unl
 test-services: node_modules stack-up ## Run the election services' unit and integration tests.
 	npx --no-install vitest run --project unit producers schemas
 	npx --no-install vitest run --project integration tests/integration/services-
+
+##@ Elections (Election documents: elections/ holds examples)
+
+.PHONY: election-validate
+election-validate: node_modules ## Check an Election document (ELECTION=<file>): a summary, or every problem and exit 2.
+	$(PRODUCERS_TSX) schemas/election/validate-cli.ts "$(ELECTION)"
