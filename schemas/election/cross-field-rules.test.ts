@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { electionSchema } from "../generated/election.js";
-import type { CelRule, OpenApiSchema } from "./codegen.js";
+import type { CelRule, OpenApiSchema } from "./openapi.js";
 import { crossFieldRules } from "./cross-field-rules.js";
 
 /** Every CEL rule of the schema, as `<where> <message>`: `spec.regions[*]` is a rule on each region. */

@@ -3,6 +3,7 @@ import formats from "ajv-formats";
 import { electionSchema, type Election } from "../generated/election.js";
 import { crossFieldRules, type CrossFieldRule } from "./cross-field-rules.js";
 import { fieldPath, isWithin, shownPath } from "./field-path.js";
+import { asApplied, type OpenApiSchema } from "./openapi.js";
 
 /**
  * Checks an Election document as the API server will: the schema's structure (types, required fields,
@@ -19,8 +20,7 @@ type Schema = Record<string, unknown>;
 /**
  * The schema as ajv reads it. OpenAPI v3.0 writes an exclusive bound as a flag beside the bound, JSON
  * Schema as the bound itself. Objects are closed, because `kubectl apply` refuses unknown fields too;
- * metadata stays open (Kubernetes owns its labels, annotations, namespace...) but must hold a name, which
- * the API server requires and a CRD may not say.
+ * metadata stays open: Kubernetes owns its labels, annotations, namespace...
  */
 function forAjv(schema: unknown, at: string): unknown {
   if (Array.isArray(schema)) return schema.map((s: unknown) => forAjv(s, at));
@@ -40,15 +40,14 @@ function forAjv(schema: unknown, at: string): unknown {
   }
   if (out.exclusiveMinimum !== undefined) delete out.minimum;
   if (out.exclusiveMaximum !== undefined) delete out.maximum;
-  if (at === "metadata") out.required = ["name"];
-  else if (out.properties) out.additionalProperties = false;
+  if (out.properties && at !== "metadata") out.additionalProperties = false;
   return out;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 // ajv-formats is CommonJS with its plugin as `default`, which NodeNext's types only reach this way.
 formats.default(ajv, ["date", "date-time"]);
-const structure = ajv.compile<Election>(forAjv(electionSchema, "") as Schema);
+const structure = ajv.compile<Election>(forAjv(asApplied(electionSchema as OpenApiSchema), "") as Schema);
 
 const typeNames: Record<string, string> = {
   object: "an object",

@@ -15,7 +15,7 @@ export interface ElectionMetadata {
    * (election_<name>) and Kubernetes objects are named after it, and 39 characters keep all of them legal:
    * the tightest is Flink's cluster-id (45 characters), which a FlinkDeployment named <name>-tally would be.
    */
-  readonly name?: string;
+  readonly name: string;
 }
 
 export interface ElectionSpec {
