@@ -7,8 +7,9 @@ VOTERS ?= 10000
 ELECTION_SEED ?= 2026
 
 .PHONY: schemas-codegen
-schemas-codegen: node_modules ## Regenerate schemas/generated/records.ts from schemas/avro/*.avsc.
+schemas-codegen: node_modules ## Regenerate schemas/generated/ from schemas/avro/*.avsc and the Election schema.
 	$(PRODUCERS_TSX) schemas/codegen.ts
+	$(PRODUCERS_TSX) schemas/election/codegen.ts
 
 .PHONY: setup
 setup: node_modules ## Create the topics, register the schemas (BACKWARD) and apply the migrations.
@@ -30,3 +31,9 @@ vote: node_modules ## Run the voting service (VOTING_RATE_LIMIT=votes/s, 0 = unl
 test-services: node_modules stack-up ## Run the election services' unit and integration tests.
 	npx --no-install vitest run --project unit producers schemas
 	npx --no-install vitest run --project integration tests/integration/services-
+
+##@ Elections (Election documents: elections/ holds examples)
+
+.PHONY: election-validate
+election-validate: node_modules ## Check an Election document (ELECTION=<file>): a summary, or every problem and exit 2.
+	$(PRODUCERS_TSX) schemas/election/validate-cli.ts "$(ELECTION)"
