@@ -1,6 +1,6 @@
 import type { Kafka, Message } from "kafkajs";
 import type { Vote } from "../schemas/records.js";
-import { topics } from "../schemas/topics.js";
+import type { ElectionNames } from "../schemas/election/names.js";
 import { producerConfig } from "../producers/runtime/producer.js";
 import { ProgressBar } from "../producers/runtime/progress-bar.js";
 import { sendVotes } from "../producers/voting/casting.js";
@@ -28,6 +28,7 @@ export interface EncodedVote {
 export async function barePipeline(
   label: string,
   kafka: Kafka,
+  names: ElectionNames,
   votes: ReadonlyMap<string, EncodedVote>,
   store?: (votes: readonly Vote[]) => Promise<unknown>,
 ): Promise<number> {
@@ -35,7 +36,7 @@ export async function barePipeline(
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
-    topics: [{ topic: scratch, numPartitions: topics.votes.partitions }],
+    topics: [{ topic: scratch, numPartitions: names.topics.votes.partitions }],
     waitForLeaders: true,
   });
   const producers = Array.from({ length: PRODUCERS }, () => kafka.producer(producerConfig));
@@ -46,7 +47,7 @@ export async function barePipeline(
   let started: number | undefined;
   try {
     await consumer.connect();
-    await consumer.subscribe({ topic: topics.voters.name, fromBeginning: true });
+    await consumer.subscribe({ topic: names.topics.voters.name, fromBeginning: true });
     const finished = new Promise<number>((resolve, reject) => {
       consumer
         .run({
@@ -66,7 +67,7 @@ export async function barePipeline(
               if (store !== undefined) await store(chosen.map((c) => c.vote));
               await sendVotes(
                 producer,
-                scratch,
+                { votes: scratch, deadLetters: names.topics.deadLetters.name },
                 chosen.map((c) => c.message),
               );
               const last = chunk[chunk.length - 1];

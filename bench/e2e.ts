@@ -1,6 +1,7 @@
 import pg from "pg";
 import { certificationLine } from "../flink-sql/certification.js";
 import { EnvReader } from "../producers/runtime/env.js";
+import { loadElection, withOverrides } from "../local/election/document.js";
 import { runElection } from "../local/election/run.js";
 import { freshnessSamples, quantile, type TallyObservation } from "./freshness.js";
 import { statusLine } from "../demo/scoreboard.js";
@@ -14,21 +15,20 @@ import { sleep } from "../producers/runtime/waiting.js";
 async function main(): Promise<number> {
   const env = new EnvReader(process.env);
   const voters = env.positiveInt("BENCH_VOTERS", 1_000_000);
-  const seed = env.positiveInt("ELECTION_SEED", 2026);
+  const seed = env.wholeNumber("ELECTION_SEED", 2026);
   const votingPort = env.port("DEMO_VOTING_HTTP_PORT", 29464);
   const warmupVoters = env.wholeNumber("BENCH_WARMUP_VOTERS", 50_000);
   env.done("bench-e2e");
+  // The default election's candidates and regions, at the benchmark's size and with no rate limit.
+  const declared = loadElection(process.env.ELECTION);
 
   // A freshly started stack runs its first election on cold JVMs: Flink's generated code and the
   // Kafka paths are still being compiled, and the tallies lag by seconds. A small election first,
   // timed but not counted, measures the platform rather than the JIT (BENCH_WARMUP_VOTERS=0: none).
   if (warmupVoters > 0) {
     const warmup = await runElection({
-      election: "bench-e2e-warmup",
+      election: withOverrides(declared, { name: "bench-e2e-warmup", voters: warmupVoters, seed, rateLimit: 0 }),
       resume: false,
-      voters: warmupVoters,
-      seed,
-      rateLimit: 0,
       votingPort,
       registerFirst: false,
       showRegistration: false,
@@ -59,11 +59,8 @@ async function main(): Promise<number> {
 
   let lastLine = 0;
   const result = await runElection({
-    election: "bench-e2e",
+    election: withOverrides(declared, { name: "bench-e2e", voters, seed, rateLimit: 0 }),
     resume: false,
-    voters,
-    seed,
-    rateLimit: 0,
     votingPort,
     registerFirst: false,
     showRegistration: false,

@@ -2,13 +2,14 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { localServiceEnv } from "../local/endpoints.js";
+import { loadElection, withOverrides } from "../local/election/document.js";
 import { resetElection } from "../local/election/reset.js";
 import { repoRoot } from "../versions.js";
 import { ageBandAt, avroTypes, voteSchema, type Vote } from "../schemas/records.js";
-import { topics, valueSubject } from "../schemas/topics.js";
+import { valueSubject } from "../schemas/topics.js";
 import { frameRecord } from "../schemas/wire.js";
 import { VoterChoice, voteId } from "../producers/election/choice.js";
-import { defaultElection } from "../producers/election/default-election.js";
+import { electionDefinition } from "../producers/election/definition.js";
 import { registerElectorate } from "../producers/registration/register.js";
 import { serviceConfig } from "../producers/runtime/config.js";
 import { openConnections } from "../producers/runtime/connections.js";
@@ -36,7 +37,12 @@ const SEED = 2026;
 const CHUNK = 2_000;
 const CONCURRENCY = 3;
 
-const config = { ...serviceConfig(localServiceEnv()), electionSeed: SEED };
+// The default election's candidates and regions, at the benchmark's size, with no rate limit.
+const election = withOverrides(loadElection(), { name: "bench-voting", voters: VOTERS, seed: SEED, rateLimit: 0 });
+const electionEnv = { ELECTION_DOCUMENT: JSON.stringify(election) };
+const config = serviceConfig(localServiceEnv({ ...process.env, ...electionEnv }));
+const { names } = config;
+const definition = electionDefinition(election);
 const log = createLogger("bench-voting", "warn");
 // As many connections as the voting service has, for the bare pipeline's inserts.
 const { pool, kafka, registry } = openConnections(
@@ -48,7 +54,7 @@ const { pool, kafka, registry } = openConnections(
 
 /** The votes with their messages as the service produces them, by voter id, for the bare pipeline. */
 async function encodeVotes(votes: readonly Vote[]): Promise<Map<string, EncodedVote>> {
-  const id = await registry.lookup(valueSubject(topics.votes), voteSchema);
+  const id = await registry.lookup(valueSubject(names.topics.votes), voteSchema);
   if (id === undefined) throw new Error("the Vote schema is not registered; run make setup");
   return new Map(
     votes.map((vote) => [
@@ -66,10 +72,16 @@ async function register(): Promise<void> {
     pool,
     producer,
     {
-      candidate: (await schemaId(registry, "candidate")) ?? 0,
-      voter: (await schemaId(registry, "voter")) ?? 0,
+      candidate: (await schemaId(registry, names, "candidate")) ?? 0,
+      voter: (await schemaId(registry, names, "voter")) ?? 0,
     },
-    { election: defaultElection, seed: SEED, voters: VOTERS, batchSize: 5_000 },
+    {
+      election: definition,
+      seed: SEED,
+      voters: VOTERS,
+      topics: { voters: names.topics.voters.name, candidates: names.topics.candidates.name },
+      batchSize: 5_000,
+    },
     (done) => bar.update(done),
   );
   bar.done();
@@ -78,8 +90,8 @@ async function register(): Promise<void> {
 
 /** The votes the service will cast, as rows, computed the way the service computes them. */
 async function voteRows(): Promise<Vote[]> {
-  const choice = new VoterChoice(defaultElection, SEED);
-  const parties = new Map(defaultElection.candidates.map((c) => [c.candidate_id, c.party]));
+  const choice = new VoterChoice(definition, SEED);
+  const parties = new Map(definition.candidates.map((c) => [c.candidate_id, c.party]));
   const { rows } = await pool.query<{ voter_id: string; state: string; gender: string; dob: number }>(
     "SELECT voter_id, state, gender, date_of_birth - DATE '1970-01-01' AS dob FROM voters",
   );
@@ -176,9 +188,7 @@ async function runService(main: string, expected: number): Promise<ServiceRun> {
   const child = spawn(process.execPath, [...profile, main], {
     env: {
       ...process.env,
-      ELECTION_SEED: String(SEED),
-      VOTING_CONSUMER_GROUP: `bench-voting-${Date.now()}`,
-      VOTING_RATE_LIMIT: "0",
+      ...electionEnv,
       HTTP_PORT: String(port),
       LOG_LEVEL: "warn",
     },
@@ -214,7 +224,7 @@ async function main(): Promise<void> {
   const service = compileService();
   console.error(`bench-voting: resetting the local election and registering ${VOTERS} voters`);
   // Also cancels a tally job a demo left running, which would tally these votes on the same cores.
-  await resetElection();
+  await resetElection(names.election);
   await register();
   const votes = await voteRows();
   console.error(`bench-voting: ${votes.length} of ${VOTERS} voters vote; measuring the insert ceiling`);
@@ -224,8 +234,8 @@ async function main(): Promise<void> {
     `bench-voting: ceiling passes ${passes.map((p) => Math.round(p)).join(", ")} rows/s; measuring the bare pipeline`,
   );
   const encoded = await encodeVotes(votes);
-  const kafkaAlone = await barePipeline("kafka alone", kafka, encoded);
-  const bare = await barePipeline("kafka + insert", kafka, encoded, (chunk) => insertVotes(pool, chunk));
+  const kafkaAlone = await barePipeline("kafka alone", kafka, names, encoded);
+  const bare = await barePipeline("kafka + insert", kafka, names, encoded, (chunk) => insertVotes(pool, chunk));
   await pool.query("TRUNCATE votes");
   console.error(
     `bench-voting: bare pipeline ${Math.round(kafkaAlone)} votes/s Kafka alone, ${Math.round(bare)} with the inserts; running the voting service`,

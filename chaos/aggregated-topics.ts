@@ -2,7 +2,7 @@ import avro from "avsc";
 import type { Consumer, Kafka } from "kafkajs";
 import { SchemaRegistryClient } from "../producers/runtime/registry.js";
 import { pollUntil } from "../producers/runtime/waiting.js";
-import { topics } from "../schemas/topics.js";
+import { chaosNames } from "./election.js";
 import { unframe } from "../schemas/wire.js";
 
 /** A record value of an aggregated topic, decoded with the schema the tally job registered. */
@@ -15,6 +15,7 @@ export interface Tombstone {
   readonly offset: string;
 }
 
+const { topics } = chaosNames;
 const followed = [topics.votesPerCandidate.name, topics.turnoutByLocation.name] as const;
 
 /**

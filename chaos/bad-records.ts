@@ -4,8 +4,10 @@ import type pg from "pg";
 import { VoterChoice } from "../producers/election/choice.js";
 import type { ElectionDefinition } from "../producers/election/definition.js";
 import { avroTypes, type Vote, type Voter } from "../schemas/records.js";
-import { topics } from "../schemas/topics.js";
+import { chaosNames } from "./election.js";
 import { frame, frameRecord } from "../schemas/wire.js";
+
+const { topics } = chaosNames;
 
 /** The schema ids of the contracts, as registered for their topics. */
 export interface ContractIds {

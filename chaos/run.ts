@@ -18,11 +18,15 @@ import {
   voterSchema,
   type DeadLetter,
 } from "../schemas/records.js";
-import { topics, valueSubject } from "../schemas/topics.js";
+import { valueSubject } from "../schemas/topics.js";
 import { unframe } from "../schemas/wire.js";
+import { chaosNames } from "./election.js";
+import { loadElection, withOverrides } from "../local/election/document.js";
 import { AggregatedTopicsReader, decimalValue, type Tombstone } from "./aggregated-topics.js";
 import { writeBadRecords, type BadRecord, type ContractIds } from "./bad-records.js";
 import { killVoting, restartEngine, type Fault } from "./faults.js";
+
+const { topics } = chaosNames;
 
 export interface ChaosOptions {
   readonly voters: number;
@@ -145,11 +149,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   say(`chaos: ${options.voters} voters at up to ${rateLimit} votes/s, ${faults.length} faults`);
   const result = await runElection({
-    election: "chaos",
+    election: withOverrides(loadElection(), { name: chaosNames.election, voters: options.voters, seed: options.seed, rateLimit }),
     resume: false,
-    voters: options.voters,
-    seed: options.seed,
-    rateLimit,
     votingPort: 29465,
     registerFirst: false,
     showRegistration: false,
@@ -157,7 +158,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     whileVoting: misbehave,
   });
 
-  const db = new pg.Pool({ connectionString: ep.databaseUrl, max: 2 });
+  const db = new pg.Pool({
+    connectionString: ep.databaseUrl,
+    max: 2,
+    options: `-c search_path=${chaosNames.databaseSchema}`,
+  });
   db.on("error", () => undefined);
   try {
     const { lost, doubled } = await checkLedger(db, options.seed, result.certification);

@@ -1,8 +1,8 @@
 import { certificationLine } from "../flink-sql/certification.js";
 import { EnvReader } from "../producers/runtime/env.js";
 import { stackContext, stackUp } from "../local/stack.js";
-import { topics } from "../schemas/topics.js";
-import { DEMO_ELECTION } from "./election-name.js";
+import { electionNames } from "../schemas/election/names.js";
+import { DEFAULT_ELECTION_FILE, loadElection, withOverrides } from "../local/election/document.js";
 import { runElection } from "../local/election/run.js";
 import type { ElectionSnapshot } from "../local/election/snapshot.js";
 import { renderScoreboard, statusLine } from "./scoreboard.js";
@@ -14,12 +14,20 @@ import { renderScoreboard, statusLine } from "./scoreboard.js";
  */
 async function main(): Promise<number> {
   const env = new EnvReader(process.env);
-  const voters = env.positiveInt("VOTERS", 100_000);
-  const seed = env.positiveInt("ELECTION_SEED", 2026);
-  const rateLimit = env.nonNegativeNumber("VOTING_RATE_LIMIT", 2_000);
+  const file = env.string("ELECTION", DEFAULT_ELECTION_FILE);
+  // The document's own settings unless the environment says otherwise.
+  const voters = env.positiveInt("VOTERS", 0);
+  const seed = env.wholeNumber("ELECTION_SEED", -1);
+  const rateLimit = env.nonNegativeNumber("VOTING_RATE_LIMIT", -1);
   const votingPort = env.port("DEMO_VOTING_HTTP_PORT", 29464);
   const fresh = env.wholeNumber("DEMO_FRESH", 0) > 0;
   env.done("demo");
+  const election = withOverrides(loadElection(file), {
+    ...(voters > 0 ? { voters } : {}),
+    ...(seed >= 0 ? { seed } : {}),
+    ...(rateLimit >= 0 ? { rateLimit } : {}),
+  });
+  const names = electionNames(election.metadata.name);
 
   const tty = Boolean(process.stdout.isTTY) && process.env.CI !== "true";
   const say = (line: string) => console.log(`demo: ${line}`);
@@ -38,11 +46,8 @@ async function main(): Promise<number> {
     }
   };
   const result = await runElection({
-    election: DEMO_ELECTION,
+    election,
     resume: !fresh,
-    voters,
-    seed,
-    rateLimit,
     votingPort,
     registerFirst: true,
     showRegistration: tty,
@@ -57,7 +62,7 @@ async function main(): Promise<number> {
   say(
     result.deadLetters === 0
       ? "every voter was handled: no dead letters"
-      : `${result.deadLetters} voters went to the dead-letter topic instead of voting; see ${topics.deadLetters.name}`,
+      : `${result.deadLetters} voters went to the dead-letter topic instead of voting; see ${names.topics.deadLetters.name}`,
   );
   say("the stack is still running: `make stack-status` shows it, `make stack-down` stops it");
   console.log(certificationLine(result.certification));

@@ -152,7 +152,7 @@ async function awaitTallied(db: pg.Pool, patience: Patience, tallyJob: TallyJobW
 export async function runElection(options: ElectionRunOptions): Promise<ElectionRunResult> {
   const ctx = stackContext();
   // One run per election at a time: a second would register and vote for the same electorate.
-  const name = options.election.metadata.name ?? "";
+  const name = options.election.metadata.name;
   const lock = join(ctx.settings.stackDir, "run", `election-${name}.lock`);
   try {
     return await withLock(lock, () => run(options), 0);
@@ -170,7 +170,7 @@ async function run(options: ElectionRunOptions): Promise<ElectionRunResult> {
   const { say } = options;
   const ctx = stackContext();
   const patience = new Patience(say);
-  const name = options.election.metadata.name ?? "";
+  const name = options.election.metadata.name;
   const open = options.resume ? openElection(ctx.settings, name) : undefined;
   let election: OpenElection;
   if (open) {

@@ -1,6 +1,6 @@
 import { producerConfig } from "../runtime/producer.js";
 import { candidateSchema, voterSchema } from "../../schemas/records.js";
-import { electionDefinition } from "../election/from-document.js";
+import { electionDefinition } from "../election/definition.js";
 import { serviceConfig } from "../runtime/config.js";
 import { openConnections } from "../runtime/connections.js";
 import { startHttp } from "../runtime/http.js";

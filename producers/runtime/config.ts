@@ -62,7 +62,7 @@ export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConf
     logLevel: level as LogLevel,
     // Only reached with a sound document: r.done threw otherwise.
     election: election as Election,
-    names: electionNames((election as Election).metadata.name ?? ""),
+    names: electionNames((election as Election).metadata.name),
   };
 }
 

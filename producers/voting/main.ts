@@ -1,4 +1,4 @@
-import { electionDefinition } from "../election/from-document.js";
+import { electionDefinition } from "../election/definition.js";
 import { serviceConfig } from "../runtime/config.js";
 import { startHttp } from "../runtime/http.js";
 import { createLogger, type Logger } from "../runtime/log.js";

@@ -136,7 +136,7 @@ export class VotingService {
     log.info("voting", {
       election: config.names.election,
       seed,
-      rateLimit: this.limiter.rate,
+      rateLimit: config.election.spec.voting?.rateLimit ?? 0,
       chunkSize: this.chunkSize,
     });
   }

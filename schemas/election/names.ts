@@ -38,9 +38,10 @@ export function electionOfSchema(schema: string): string | undefined {
 }
 
 export function electionNames(election: string): ElectionNames {
-  const own = Object.fromEntries(
-    Object.entries(topics).map(([key, spec]) => [key, { ...spec, name: `${election}.${spec.name}` }]),
-  ) as { [K in TopicKey]: TopicSpec };
+  const own = {} as Record<TopicKey, TopicSpec>;
+  for (const key of Object.keys(topics) as TopicKey[]) {
+    own[key] = { ...topics[key], name: `${election}.${topics[key].name}` };
+  }
   return {
     election,
     topics: own,

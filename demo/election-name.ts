@@ -1,2 +1,0 @@
-/** The name the demo's election is kept under on the local stack. */
-export const DEMO_ELECTION = "demo";
