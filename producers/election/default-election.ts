@@ -4,10 +4,12 @@ const photo = (id: string): string => `https://assets.livetally.io/candidates/${
 
 /**
  * The default election: four candidates over ten states, with the regional leanings a close race
- * needs. Shares roughly follow the states' populations, renormalised to the ten.
+ * needs. Shares roughly follow the states' populations, renormalised to the ten. The same election as
+ * elections/general-2026.yaml, which default-election.test.ts holds it to.
  */
 export const defaultElection: ElectionDefinition = validateElection({
-  name: "General election 2026",
+  name: "general-2026",
+  title: "General election 2026",
   electionDay: "2026-11-03",
   country: "United States",
   nationality: "US",

@@ -1,3 +1,4 @@
+import type { Election, ElectionRegion } from "../../schemas/generated/election.js";
 import type { Candidate } from "../../schemas/records.js";
 import { CommandError } from "../runtime/command-error.js";
 
@@ -9,27 +10,41 @@ import { CommandError } from "../runtime/command-error.js";
 /** A candidate as the election declares them: the Candidate contract but for when they were registered. */
 export type CandidateDefinition = Omit<Candidate, "registered_at">;
 
-export interface RegionDefinition {
-  /** The voter's state as it appears in their address and in the turnout tables. */
-  readonly state: string;
-  /** Two-letter code, for registration numbers and postcodes. */
-  readonly code: string;
-  /** This region's share of the electorate; shares sum to 1. */
-  readonly electorateShare: number;
-  /** The probability that one of its registered voters votes, from 0 to 1. */
-  readonly turnout: number;
-  /** Relative preference weight per candidate id; candidates left out get no votes here. */
-  readonly preferences: Readonly<Record<string, number>>;
-}
+/** A region as its Election document declares it (schemas/election/election.schema.yaml). */
+export type RegionDefinition = ElectionRegion;
 
 export interface ElectionDefinition {
+  /** The election's identity, its document's metadata.name. */
   readonly name: string;
+  /** The election as people call it. */
+  readonly title: string;
   /** Election day (YYYY-MM-DD): ages are counted to it, so the electorate does not depend on today. */
   readonly electionDay: string;
   readonly country: string;
   readonly nationality: string;
   readonly candidates: readonly CandidateDefinition[];
   readonly regions: readonly RegionDefinition[];
+}
+
+/** What the services draw from a validated Election document: its candidates as the contract spells them. */
+export function electionDefinition(election: Election): ElectionDefinition {
+  const { spec } = election;
+  return {
+    name: election.metadata.name,
+    title: spec.title,
+    electionDay: spec.electionDay,
+    country: spec.country,
+    nationality: spec.nationality,
+    candidates: spec.candidates.map((c) => ({
+      candidate_id: c.id,
+      name: c.name,
+      party: c.party,
+      biography: c.biography,
+      platform: c.platform,
+      photo_url: c.photoUrl,
+    })),
+    regions: spec.regions,
+  };
 }
 
 export class ElectionError extends CommandError {
