@@ -8,7 +8,7 @@ import { endpoints } from "../local/endpoints.js";
 import { stackContext, stackUp } from "../local/stack.js";
 import { readTopic } from "../local/topic-reader.js";
 import { VoterChoice } from "../producers/election/choice.js";
-import { defaultElection } from "../producers/election/default-election.js";
+import { electionDefinition, type ElectionDefinition } from "../producers/election/definition.js";
 import { SchemaRegistryClient } from "../producers/runtime/registry.js";
 import { pollUntil, sleep } from "../producers/runtime/waiting.js";
 import {
@@ -74,9 +74,9 @@ const SCHEDULE: ReadonlyArray<{
   { at: 0.82, action: "bad-records" },
 ];
 
-/** The share of the electorate the default election expects to vote. */
-function expectedTurnout(): number {
-  return defaultElection.regions.reduce((sum, r) => sum + r.electorateShare * r.turnout, 0);
+/** The share of the electorate the election expects to vote. */
+function expectedTurnout(definition: ElectionDefinition): number {
+  return definition.regions.reduce((sum, r) => sum + r.electorateShare * r.turnout, 0);
 }
 
 /**
@@ -92,7 +92,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const ep = endpoints();
   const kafka = new Kafka({ clientId: "chaos", brokers: [...ep.kafkaBrokers], logLevel: logLevel.NOTHING });
   const registry = new SchemaRegistryClient(ep.registryUrl);
-  const rateLimit = Math.max(1, Math.ceil((options.voters * expectedTurnout()) / options.votingSeconds));
+  // The default election's candidates and regions, under the chaos run's own name and size.
+  const declared = withOverrides(loadElection(), { name: chaosNames.election, voters: options.voters, seed: options.seed });
+  const definition = electionDefinition(declared);
+  const rateLimit = Math.max(1, Math.ceil((options.voters * expectedTurnout(definition)) / options.votingSeconds));
   const patience = new Patience((line) => say(`chaos: ${line}`));
 
   let services: ElectionServices | undefined;
@@ -129,7 +132,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
         if (step.action === "bad-records") {
           const round = await patience.of("the topics", () =>
-            writeBadRecords(producer, db, ids, defaultElection, options.seed),
+            writeBadRecords(producer, db, ids, definition, options.seed),
           );
           badRecords.push(...round);
           say(`chaos: wrote ${round.length} bad records (${round.map((r) => r.what).join(", ")})`);
@@ -149,7 +152,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   say(`chaos: ${options.voters} voters at up to ${rateLimit} votes/s, ${faults.length} faults`);
   const result = await runElection({
-    election: withOverrides(loadElection(), { name: chaosNames.election, voters: options.voters, seed: options.seed, rateLimit }),
+    election: withOverrides(declared, { rateLimit }),
     resume: false,
     votingPort: 29465,
     registerFirst: false,
@@ -165,7 +168,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   });
   db.on("error", () => undefined);
   try {
-    const { lost, doubled } = await checkLedger(db, options.seed, result.certification);
+    const { lost, doubled } = await checkLedger(db, definition, options.seed, result.certification);
     const rejections = await checkRejections(db, badRecords);
     const wrongDeadLetters = await checkDeadLetters(kafka, badRecords);
     const active = reader;
@@ -235,10 +238,11 @@ async function ledgerVotes(db: pg.Pool): Promise<number> {
  */
 async function checkLedger(
   db: pg.Pool,
+  definition: ElectionDefinition,
   seed: number,
   certification: Certification,
 ): Promise<{ lost: number; doubled: number }> {
-  const choice = new VoterChoice(defaultElection, seed);
+  const choice = new VoterChoice(definition, seed);
   const register = await db.query<{ voter_id: string; state: string }>("SELECT voter_id, state FROM voters");
   const ledger = await db.query<{ voter_id: string; vote_id: string; candidate_id: string }>(
     "SELECT voter_id, vote_id::text, candidate_id FROM votes",

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadElection } from "./election/document.js";
 import { markClosed, markOpen, openElection, openElections } from "./elections.js";
 import { stackSettings } from "./settings.js";
 
@@ -11,7 +12,7 @@ describe("open elections of the local stack", () => {
       LIVETALLY_STACK_DIR: mkdtempSync(join(tmpdir(), "livetally-elections-")),
     });
     expect(openElections(settings)).toEqual([]);
-    const demo = { name: "demo", voters: 100, seed: 1, rateLimit: 0, openedAt: "2026-12-01T00:00:00.000Z" };
+    const demo = { name: "demo", document: loadElection(), openedAt: "2026-12-01T00:00:00.000Z" };
     markOpen(settings, demo);
     markOpen(settings, { ...demo, name: "chaos" });
     expect(openElections(settings).map((e) => e.name)).toEqual(["chaos", "demo"]);

@@ -62,17 +62,17 @@ WHERE delivery = 1;
 -- rather than carried with every record. Ids are cut to 200 characters: a bad record may hold
 -- anything, a 900 KB candidate id among them.
 INSERT INTO rejected_records_sink
-SELECT 'votes', source_partition, source_offset, count_rejection(rejection), rejection_detail,
+SELECT '${VOTES_TOPIC}', source_partition, source_offset, count_rejection(rejection), rejection_detail,
        CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), LOCALTIMESTAMP
 FROM votes
 WHERE rejection IS NOT NULL
 UNION ALL
-SELECT 'voters', source_partition, source_offset, count_rejection(rejection), rejection_detail,
+SELECT '${VOTERS_TOPIC}', source_partition, source_offset, count_rejection(rejection), rejection_detail,
        CAST(NULL AS STRING), CAST(NULL AS STRING), CAST(NULL AS STRING), LOCALTIMESTAMP
 FROM voters
 WHERE rejection IS NOT NULL
 UNION ALL
-SELECT 'votes', source_partition, source_offset, count_rejection(rejection),
+SELECT '${VOTES_TOPIC}', source_partition, source_offset, count_rejection(rejection),
        CASE rejection
            WHEN 'unknown-candidate' THEN 'the candidate is not on the ballot'
            WHEN 'unknown-voter' THEN 'the voter is not in the register'
@@ -85,7 +85,7 @@ SELECT 'votes', source_partition, source_offset, count_rejection(rejection),
 FROM checked_votes
 WHERE rejection IS NOT NULL
 UNION ALL
-SELECT 'voters', source_partition, source_offset, count_rejection('unknown-voter'),
+SELECT '${VOTERS_TOPIC}', source_partition, source_offset, count_rejection('unknown-voter'),
        'the voter is not in the register', SUBSTRING(voter_id FROM 1 FOR 200), CAST(NULL AS STRING),
        CAST(NULL AS STRING), LOCALTIMESTAMP
 FROM checked_voters

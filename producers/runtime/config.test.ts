@@ -1,20 +1,44 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { serviceConfig } from "./config.js";
+
+const cityCouncil = fileURLToPath(new URL("../../elections/city-council.yaml", import.meta.url));
 
 describe("service configuration", () => {
   const engines = {
     KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:29092",
     SCHEMA_REGISTRY_URL: "http://127.0.0.1:28080/apis/ccompat/v7",
     DATABASE_URL: "postgresql://livetally:livetally@127.0.0.1:25432/livetally",
+    ELECTION_FILE: cityCouncil,
   };
 
-  it("has defaults for everything but the engines' addresses", () => {
+  it("has defaults for everything but the engines' addresses and the election", () => {
     const c = serviceConfig(engines);
     expect(c.httpPort).toBe(9464);
-    expect(c.electionSeed).toBe(2026);
-    expect(c.votingRateLimit).toBe(0);
     expect(c.logLevel).toBe("info");
     expect(c.kafka.sasl).toBeUndefined();
+  });
+
+  it("runs the election its document declares, under the names it owns", () => {
+    const c = serviceConfig(engines);
+    expect(c.election.spec.candidates).toHaveLength(3);
+    expect(c.names.election).toBe(c.election.metadata.name);
+    expect(c.names.topics.votes.name).toBe(`${c.election.metadata.name}.votes`);
+    const inline = serviceConfig({ ...engines, ELECTION_FILE: "", ELECTION_DOCUMENT: JSON.stringify(c.election) });
+    expect(inline.election).toEqual(c.election);
+  });
+
+  it("refuses a bad election document with each of its problems, and two documents at once", () => {
+    const bad = JSON.stringify({ apiVersion: "livetally.io/v1alpha1", kind: "Election", metadata: { name: "Bad_Name" } });
+    expect(() => serviceConfig({ ...engines, ELECTION_FILE: "", ELECTION_DOCUMENT: bad })).toThrow(
+      /ELECTION_DOCUMENT: metadata\.name/,
+    );
+    expect(() => serviceConfig({ ...engines, ELECTION_DOCUMENT: bad })).toThrow(
+      "ELECTION_FILE and ELECTION_DOCUMENT: set one, not both",
+    );
+    expect(() => serviceConfig({ ...engines, ELECTION_FILE: "/nonexistent/election.yaml" })).toThrow(
+      /ELECTION_FILE=\/nonexistent\/election.yaml: cannot read/,
+    );
   });
 
   it("reads SCRAM credentials and the Kubernetes endpoints", () => {
@@ -24,11 +48,10 @@ describe("service configuration", () => {
       KAFKA_SASL_PASSWORD: "secret",
       SCHEMA_REGISTRY_URL: "http://livetally-registry:8080/apis/ccompat/v7",
       DATABASE_URL: "postgresql://u:p@pg:5432/livetally",
-      VOTING_RATE_LIMIT: "250",
+      ELECTION_FILE: cityCouncil,
     });
     expect(c.kafka.brokers).toEqual(["kafka-0:9093", "kafka-1:9093"]);
     expect(c.kafka.sasl).toEqual({ username: "voting", password: "secret" });
-    expect(c.votingRateLimit).toBe(250);
   });
 
   it("requires the engines' addresses, naming each one missing", () => {
@@ -36,7 +59,8 @@ describe("service configuration", () => {
       "invalid service configuration:\n" +
         "  KAFKA_BOOTSTRAP_SERVERS: not set (expected host:port[,host:port...])\n" +
         "  SCHEMA_REGISTRY_URL: not set (expected a http: or https: URL)\n" +
-        "  DATABASE_URL: not set (expected a postgresql: or postgres: URL)",
+        "  DATABASE_URL: not set (expected a postgresql: or postgres: URL)\n" +
+        "  ELECTION_FILE: not set (expected the path of an Election document, or ELECTION_DOCUMENT)",
     );
   });
 
@@ -47,8 +71,6 @@ describe("service configuration", () => {
         ...engines,
         HTTP_PORT: "http",
         LOG_LEVEL: "loud",
-        ELECTION_SEED: "-4",
-        VOTING_RATE_LIMIT: "fast",
         KAFKA_SASL_USERNAME: "only-me",
         KAFKA_SSL_CA_FILE: "/nonexistent/ca.crt",
         DATABASE_URL: "mysql://x",
@@ -64,8 +86,6 @@ describe("service configuration", () => {
     ).toEqual([
       "DATABASE_URL=mysql://x: expected a postgresql: or postgres: URL",
       "HTTP_PORT=http: expected a TCP port from 1 to 65535",
-      "VOTING_RATE_LIMIT=fast: expected a number of at least 0",
-      "ELECTION_SEED=-4: expected a whole number of at least 0",
       "LOG_LEVEL=loud: expected one of debug, info, warn, error",
       "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set both or neither",
       "KAFKA_SSL_CA_FILE=/nonexistent/ca.crt: no such file",

@@ -1,16 +1,20 @@
 import { spawn } from "node:child_process";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { DEMO_ELECTION } from "../../demo/election-name.js";
+import { loadElection } from "../../local/election/document.js";
 import { openElection } from "../../local/elections.js";
 import { endpoints } from "../../local/endpoints.js";
 import { stackContext } from "../../local/stack.js";
 import { VoterChoice } from "../../producers/election/choice.js";
-import { defaultElection } from "../../producers/election/default-election.js";
+import { electionDefinition } from "../../producers/election/definition.js";
+import { electionNames } from "../../schemas/election/names.js";
 import { pollUntil } from "../../producers/runtime/waiting.js";
 
 const VOTERS = 20_000;
 const SEED = 77;
+/** `make demo` without ELECTION runs the default election, under its own name. */
+const declared = loadElection();
+const DEMO_ELECTION = declared.metadata.name;
 
 interface DemoRun {
   readonly output: () => string;
@@ -36,7 +40,11 @@ function demo(env: NodeJS.ProcessEnv): DemoRun {
 }
 
 describe("make demo run again while its election is open", () => {
-  const db = new pg.Pool({ connectionString: endpoints().databaseUrl, max: 1 });
+  const db = new pg.Pool({
+    connectionString: endpoints().databaseUrl,
+    max: 1,
+    options: `-c search_path=${electionNames(DEMO_ELECTION).databaseSchema}`,
+  });
 
   afterAll(async () => {
     await db.end();
@@ -56,20 +64,19 @@ describe("make demo run again while its election is open", () => {
     await interrupted.exited;
     const { rows: before } = await db.query<{ n: string }>("SELECT count(*) AS n FROM votes");
     expect(openElection(stackContext().settings, DEMO_ELECTION)).toMatchObject({
-      voters: VOTERS,
-      seed: SEED,
+      document: { spec: { electorate: { voters: VOTERS, seed: SEED }, voting: { rateLimit: 400 } } },
     });
 
     const again = demo({ VOTING_RATE_LIMIT: "0" });
     const code = await again.exited;
     const output = again.output();
     expect(output, output).toContain(`carrying on with the open election ${DEMO_ELECTION}`);
-    expect(output).not.toContain("resetting the local election");
+    expect(output).not.toContain("resetting the election");
 
     const register = await db.query<{ voter_id: string; state: string }>(
       "SELECT voter_id, state FROM voters",
     );
-    const choice = new VoterChoice(defaultElection, SEED);
+    const choice = new VoterChoice(electionDefinition(declared), SEED);
     const expected = register.rows.filter((v) => choice.choose(v.voter_id, v.state).votes).length;
     const { rows: after } = await db.query<{ n: string }>("SELECT count(*) AS n FROM votes");
     expect(register.rows.length).toBe(VOTERS);

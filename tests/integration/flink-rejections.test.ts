@@ -5,7 +5,8 @@ import { stackContext } from "../../local/stack.js";
 import { awaitRunning, cancelJob, submitTallyJob } from "../../local/tally-job.js";
 import { pollUntil } from "../../producers/runtime/waiting.js";
 import { avroTypes, type Vote, type Voter } from "../../schemas/records.js";
-import { topics, valueSubject } from "../../schemas/topics.js";
+import { electionNames } from "../../schemas/election/names.js";
+import { valueSubject } from "../../schemas/topics.js";
 import { frame, frameRecord } from "../../schemas/wire.js";
 import {
   freshStage,
@@ -50,6 +51,9 @@ function sortedKeys(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+const ELECTION = "rejections-test";
+const { topics } = electionNames(ELECTION);
+
 describe("the tally job's checks", () => {
   let stage: ElectionStage | undefined;
   let jobId: string | undefined;
@@ -60,13 +64,13 @@ describe("the tally job's checks", () => {
   });
 
   it("keep each record they cannot read or the ledger refutes, with its reason, count it, and go on counting", async () => {
-    stage = await freshStage();
+    stage = await freshStage(ELECTION);
     const active = stage;
     const castFrom = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
     const election = knownElection(2_000, 29, castFrom);
     await publishRegister(active, election);
     await recordVotes(active, election.votes);
-    jobId = await submitTallyJob(stackContext(), { election: "rejections-test" });
+    jobId = await submitTallyJob(stackContext(), { election: ELECTION });
     await awaitRunning(jobId);
 
     const ids = {

@@ -14,7 +14,7 @@ import { endpoints } from "../../local/endpoints.js";
 import { readTopic } from "../../local/topic-reader.js";
 import { sleep } from "../../producers/runtime/waiting.js";
 import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
-import { topics } from "../../schemas/topics.js";
+import { electionNames } from "../../schemas/election/names.js";
 import { unframe } from "../../schemas/wire.js";
 import avro from "avsc";
 import {
@@ -59,6 +59,9 @@ async function latestPerKey(
   return latest;
 }
 
+const ELECTION = "flink-test";
+const { topics } = electionNames(ELECTION);
+
 describe("the Flink SQL tally job", () => {
   let stage: ElectionStage | undefined;
   let jobId: string | undefined;
@@ -69,19 +72,23 @@ describe("the Flink SQL tally job", () => {
   });
 
   it("parses every script and writes only columns the PostgreSQL migrations define", async () => {
-    expect(await submitTallyJob(stackContext(), { validateOnly: true })).toBe("valid:10");
-    const db = new pg.Client({ connectionString: endpoints().databaseUrl });
+    expect(await submitTallyJob(stackContext(), { election: ELECTION, validateOnly: true })).toBe("valid:10");
+    const names = electionNames(ELECTION);
+    const db = new pg.Client({
+      connectionString: endpoints().databaseUrl,
+      options: `-c search_path=${names.databaseSchema}`,
+    });
     await db.connect();
     try {
       const { applyMigrations } = await import("../../producers/setup/setup.js");
       const pool = new pg.Pool({ connectionString: endpoints().databaseUrl, max: 1 });
-      await applyMigrations(pool);
+      await applyMigrations(pool, names);
       await pool.end();
       for (const sink of jobJdbcSinks()) {
         const { rows } = await db.query<{ column_name: string; data_type: string }>(
           `SELECT column_name, data_type FROM information_schema.columns
-           WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
-          [sink.table],
+           WHERE table_schema = $2 AND table_name = $1 ORDER BY ordinal_position`,
+          [sink.table, names.databaseSchema],
         );
         expect(
           rows.map((r) => r.column_name),
@@ -107,12 +114,12 @@ describe("the Flink SQL tally job", () => {
   });
 
   it("tallies exactly what the ledger holds, despite duplicate and late deliveries", async () => {
-    stage = await freshStage();
+    stage = await freshStage(ELECTION);
     const castFrom = Math.floor(Date.now() / 60_000) * 60_000 - 600_000;
     const election = knownElection(3000, 7, castFrom);
     await publishRegister(stage, election);
     await recordVotes(stage, election.votes);
-    jobId = await submitTallyJob(stackContext(), { election: "flink-test" });
+    jobId = await submitTallyJob(stackContext(), { election: ELECTION });
     await awaitRunning(jobId);
     const delivered = deliveryOrder(election.votes, 11);
     expect(delivered.length).toBeGreaterThan(election.votes.length);
@@ -143,14 +150,14 @@ describe("the Flink SQL tally job", () => {
 
   it("resumes from its last checkpoint while votes keep arriving, counting each vote once", async () => {
     await stage?.close();
-    stage = await freshStage();
+    stage = await freshStage(ELECTION);
     const active = stage;
     const castFrom = Math.floor(Date.now() / 60_000) * 60_000 - 300_000;
     const election = knownElection(4000, 13, castFrom);
     await publishRegister(active, election);
     // Checkpoints every 2 s, so that several fall within the votes' arrival.
     const firstJob = await submitTallyJob(stackContext(), {
-      election: "flink-test",
+      election: ELECTION,
       checkpointInterval: "2s",
     });
     jobId = firstJob;
@@ -186,7 +193,7 @@ describe("the Flink SQL tally job", () => {
     checkpoint = await latestCheckpoint(firstJob);
     if (checkpoint === undefined) throw new Error("no checkpoint retained on cancellation");
     jobId = await submitTallyJob(stackContext(), {
-      election: "flink-test",
+      election: ELECTION,
       restoreFrom: checkpoint,
       checkpointInterval: "2s",
     });

@@ -1,16 +1,21 @@
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
+import { loadElection, withOverrides, type ElectionOverrides } from "../../local/election/document.js";
+import { resetElection } from "../../local/election/reset.js";
 import { endpoints } from "../../local/endpoints.js";
 import { readTopic } from "../../local/topic-reader.js";
+import { electionDefinition, type ElectionDefinition } from "../../producers/election/definition.js";
 import { pollUntil } from "../../producers/runtime/waiting.js";
-import { topics, type TopicSpec } from "../../schemas/topics.js";
+import { electionNames, type ElectionNames } from "../../schemas/election/names.js";
+import type { Election } from "../../schemas/generated/election.js";
+import type { TopicSpec } from "../../schemas/topics.js";
 import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
-import { applyMigrations, recreateTopics as recreate, registerSchemas } from "../../producers/setup/setup.js";
+import { recreateTopics as recreate } from "../../producers/setup/setup.js";
 
 /**
- * What the election services' integration tests share: connections to the real stack, and a reset
- * that gives a test file an empty election (tables emptied, topics deleted and recreated) whatever ran
- * before it in the same stack.
+ * What the election services' integration tests share: connections to the real stack, and an election
+ * of each test file's own (the default election's candidates and regions under the file's name), reset
+ * to nothing whatever ran before it in the same stack.
  */
 export const ep = endpoints();
 export const kafka = new Kafka({
@@ -20,23 +25,32 @@ export const kafka = new Kafka({
 });
 export const registry = new SchemaRegistryClient(ep.registryUrl);
 
-export function newPool(): pg.Pool {
-  return new pg.Pool({ connectionString: ep.databaseUrl, max: 4 });
+export interface TestElection {
+  readonly document: Election;
+  readonly definition: ElectionDefinition;
+  readonly names: ElectionNames;
+  /** What a service process needs in its environment to run this election. */
+  readonly env: { readonly ELECTION_DOCUMENT: string };
 }
 
-export const electionTopics: readonly TopicSpec[] = [
-  topics.voters,
-  topics.candidates,
-  topics.votes,
-  topics.deadLetters,
-];
+export function testElection(name: string, overrides: Omit<ElectionOverrides, "name"> = {}): TestElection {
+  const document = withOverrides(loadElection(), { ...overrides, name });
+  return {
+    document,
+    definition: electionDefinition(document),
+    names: electionNames(name),
+    env: { ELECTION_DOCUMENT: JSON.stringify(document) },
+  };
+}
 
-/** Migrations and schemas as setup leaves them, then an empty election on fresh topics. */
-export async function freshElection(pool: pg.Pool): Promise<void> {
-  await applyMigrations(pool);
-  await registerSchemas(registry);
-  await pool.query("TRUNCATE votes, voters, candidates, registration_progress");
-  await recreateTopics(electionTopics);
+/** Connections that read and write the election's own tables. */
+export function newPool(names: ElectionNames): pg.Pool {
+  return new pg.Pool({ connectionString: ep.databaseUrl, max: 4, options: `-c search_path=${names.databaseSchema}` });
+}
+
+/** The election removed with all it held, then set up anew: topics, schemas, tables, all empty. */
+export async function freshElection(election: TestElection): Promise<void> {
+  await resetElection(election.names.election);
 }
 
 export async function recreateTopics(specs: readonly TopicSpec[]): Promise<void> {

@@ -7,19 +7,31 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMigrations, migrate, migrationProblem } from "../../schemas/migrate.js";
 import { avroTypes, voterSchema } from "../../schemas/records.js";
-import { allTopics, topics, valueSubject } from "../../schemas/topics.js";
+import { valueSubject } from "../../schemas/topics.js";
 import { unframe } from "../../schemas/wire.js";
-import { defaultElection } from "../../producers/election/default-election.js";
 import { registerElectorate } from "../../producers/registration/register.js";
 import { preflight, PreflightError } from "../../producers/runtime/preflight.js";
 import { RegistryError } from "../../producers/runtime/registry.js";
 import { registerSchemas, schemaId, topicSchemas } from "../../producers/setup/setup.js";
-import { ep, freshElection, kafka, newPool, readAll, recordCount, registry } from "./services-fixture.js";
+import {
+  ep,
+  freshElection,
+  kafka,
+  newPool,
+  readAll,
+  recordCount,
+  registry,
+  testElection,
+} from "./services-fixture.js";
 
-const pool = newPool();
+const election = testElection("services-setup");
+const { names } = election;
+const { topics } = names;
+const allTopics = Object.values(topics);
+const pool = newPool(names);
 
 beforeAll(async () => {
-  await freshElection(pool);
+  await freshElection(election);
 });
 
 afterAll(async () => {
@@ -39,7 +51,7 @@ describe("migration runner", () => {
   it("has applied every migration once, and a second run applies nothing", async () => {
     const client = await pool.connect();
     try {
-      const again = await migrate(client);
+      const again = await migrate(client, names.databaseSchema);
       expect(again.applied).toEqual([]);
       expect(again.alreadyApplied).toBe(loadMigrations().length);
       expect(await migrationProblem(client)).toBeUndefined();
@@ -61,21 +73,21 @@ describe("migration runner", () => {
       writeFileSync(join(dir, "001_first.sql"), "CREATE TABLE ballots (id int PRIMARY KEY);");
       writeFileSync(join(dir, "002_second.sql"), "ALTER TABLE ballots ADD COLUMN box text;");
       const results = await Promise.all([
-        migrate(a.client, loadMigrations(dir)),
-        migrate(b, loadMigrations(dir)),
+        migrate(a.client, a.schema, loadMigrations(dir)),
+        migrate(b, a.schema, loadMigrations(dir)),
       ]);
       // Without the lock both would try to create the table and one would fail.
       expect(results.map((r) => r.applied.length).sort()).toEqual([0, 2]);
 
       writeFileSync(join(dir, "002_second.sql"), "ALTER TABLE ballots ADD COLUMN box varchar;");
-      await expect(migrate(a.client, loadMigrations(dir))).rejects.toThrow(
+      await expect(migrate(a.client, a.schema, loadMigrations(dir))).rejects.toThrow(
         /migration 2_second.sql changed after it was applied/,
       );
       expect(await migrationProblem(a.client, loadMigrations(dir))).toMatch(/changed after it was applied/);
 
       writeFileSync(join(dir, "002_second.sql"), "ALTER TABLE ballots ADD COLUMN box text;");
       writeFileSync(join(dir, "003_broken.sql"), "CREATE TABLE later (id int); SELECT no_such_function();");
-      await expect(migrate(a.client, loadMigrations(dir))).rejects.toThrow(/migration 3_broken.sql failed/);
+      await expect(migrate(a.client, a.schema, loadMigrations(dir))).rejects.toThrow(/migration 3_broken.sql failed/);
       // The failed migration left nothing behind: its transaction rolled back whole.
       const { rows } = await a.client.query("SELECT to_regclass('later') IS NULL AS absent");
       expect(rows[0]).toEqual({ absent: true });
@@ -92,7 +104,7 @@ describe("migration runner", () => {
 });
 
 describe("setup", () => {
-  it("creates every topic with the partitions and configs of schemas/topics.ts", async () => {
+  it("creates every topic of the election with the partitions and configs of schemas/topics.ts", async () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -116,9 +128,10 @@ describe("setup", () => {
   });
 
   it("registers each topic's value schema under BACKWARD compatibility, idempotently", async () => {
-    const first = await registerSchemas(registry);
-    expect(await registerSchemas(registry)).toEqual(first);
-    for (const { topic, schema } of Object.values(topicSchemas)) {
+    const entries = Object.values(topicSchemas(names));
+    const first = await registerSchemas(registry, entries);
+    expect(await registerSchemas(registry, entries)).toEqual(first);
+    for (const { topic, schema } of entries) {
       expect(await registry.compatibility(valueSubject(topic))).toBe("BACKWARD");
       expect(await registry.lookup(valueSubject(topic), schema)).toBe(first[valueSubject(topic)]);
     }
@@ -171,9 +184,15 @@ describe("registration", () => {
     await producer.connect();
     const ids = {
       voter: (await registry.lookup(valueSubject(topics.voters), voterSchema)) ?? 0,
-      candidate: (await schemaId(registry, "candidate")) ?? 0,
+      candidate: (await schemaId(registry, names, "candidate")) ?? 0,
     };
-    const plan = { election: defaultElection, seed: 31, voters: 3_000, batchSize: 1_000 };
+    const plan = {
+      election: election.definition,
+      seed: 31,
+      voters: 3_000,
+      topics: { voters: topics.voters.name, candidates: topics.candidates.name },
+      batchSize: 1_000,
+    };
     try {
       const first = await registerElectorate(pool, producer, ids, plan);
       expect(first).toMatchObject({ candidatesAdded: 4, votersAdded: 3_000, votersProduced: 3_000 });
@@ -212,7 +231,7 @@ describe("registration", () => {
       return avroTypes.candidate.fromBuffer(parts.body);
     });
     expect(decoded.map((c) => c.candidate_id).sort()).toEqual(
-      defaultElection.candidates.map((c) => c.candidate_id).sort(),
+      election.definition.candidates.map((c) => c.candidate_id).sort(),
     );
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { resetElection } from "../../local/election/reset.js";
+import { loadElection, withOverrides } from "../../local/election/document.js";
 import { markClosed, markOpen } from "../../local/elections.js";
 import { endpoints } from "../../local/endpoints.js";
 import { stackContext } from "../../local/stack.js";
@@ -10,11 +10,14 @@ import { cancelJob, latestCheckpoint, liveTallyJob, resumeTallyJob } from "../..
 import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
 import { pollUntil } from "../../producers/runtime/waiting.js";
 import { avroTypes, voterSchema } from "../../schemas/records.js";
-import { topics, valueSubject } from "../../schemas/topics.js";
+import { electionNames } from "../../schemas/election/names.js";
+import { valueSubject } from "../../schemas/topics.js";
 import { frameRecord } from "../../schemas/wire.js";
 import { freshStage, knownElection, publishRegister } from "./support/election-fixture.js";
 
 const ELECTION = "health-test";
+const names = electionNames(ELECTION);
+const { topics } = names;
 const ctx = stackContext();
 const env = { ...process.env, CI: "true", FLINK_CHECKPOINT_INTERVAL: "2s" };
 
@@ -29,25 +32,26 @@ function stackCli(command: "status" | "resume"): { code: number; flink: string; 
 }
 
 describe("the tally job of an open election in make stack-status", () => {
-  const db = new pg.Pool({ connectionString: endpoints().databaseUrl, max: 1 });
+  const db = new pg.Pool({
+    connectionString: endpoints().databaseUrl,
+    max: 1,
+    options: `-c search_path=${names.databaseSchema}`,
+  });
 
   afterAll(async () => {
     markClosed(ctx.settings, ELECTION);
-    const job = await liveTallyJob();
+    const job = await liveTallyJob(ELECTION);
     if (job) await cancelJob(job.jid);
     await db.end();
   });
 
   it("is healthy while it runs, unhealthy once killed or restarting, and healthy again once resumed", async () => {
-    await resetElection();
-    const stage = await freshStage();
+    const stage = await freshStage(ELECTION);
     await publishRegister(stage, knownElection(200, 3, Date.now()));
     await stage.close();
     markOpen(ctx.settings, {
       name: ELECTION,
-      voters: 200,
-      seed: 3,
-      rateLimit: 0,
+      document: withOverrides(loadElection(), { name: ELECTION, voters: 200, seed: 3 }),
       openedAt: new Date().toISOString(),
     });
     process.env.FLINK_CHECKPOINT_INTERVAL = "2s";

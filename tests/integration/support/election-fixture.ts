@@ -4,7 +4,8 @@ import { resetElection } from "../../../local/election/reset.js";
 import { endpoints } from "../../../local/endpoints.js";
 import { uniformSequence } from "../../../producers/election/choice.js";
 import { ageBandAt, avroTypes, type Candidate, type Vote, type Voter } from "../../../schemas/records.js";
-import { topics, valueSubject } from "../../../schemas/topics.js";
+import { electionNames, type ElectionNames } from "../../../schemas/election/names.js";
+import { valueSubject } from "../../../schemas/topics.js";
 import { frame } from "../../../schemas/wire.js";
 
 /**
@@ -84,6 +85,8 @@ export function knownElection(voterCount: number, seed: number, castFrom: number
 }
 
 export interface ElectionStage {
+  /** What the stage's election owns: its topics, and the schema its db searches. */
+  readonly names: ElectionNames;
   readonly kafka: Kafka;
   readonly db: pg.Pool;
   readonly schemaIds: Record<string, number>;
@@ -91,19 +94,25 @@ export interface ElectionStage {
   close(): Promise<void>;
 }
 
-/** Starts from a reset election (see demo/reset.ts), with clients to write to it. */
-export async function freshStage(): Promise<ElectionStage> {
-  const schemaIds = await resetElection();
+/** Starts from a reset election of that name (local/election/reset.ts), with clients to write to it. */
+export async function freshStage(election: string): Promise<ElectionStage> {
+  const { schemaIds } = await resetElection(election);
+  const names = electionNames(election);
   const ep = endpoints();
   const kafka = new Kafka({
     clientId: "flink-test",
     brokers: [...ep.kafkaBrokers],
     logLevel: logLevel.NOTHING,
   });
-  const db = new pg.Pool({ connectionString: ep.databaseUrl, max: 4 });
+  const db = new pg.Pool({
+    connectionString: ep.databaseUrl,
+    max: 4,
+    options: `-c search_path=${names.databaseSchema}`,
+  });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return {
+    names,
     kafka,
     db,
     schemaIds,
@@ -140,6 +149,7 @@ export async function publishRegister(stage: ElectionStage, election: KnownElect
       election.voters.map((v) => v.address.state),
     ],
   );
+  const { topics } = stage.names;
   const candidateSchema = stage.schemaIds[valueSubject(topics.candidates)] as number;
   const voterSchema = stage.schemaIds[valueSubject(topics.voters)] as number;
   await stage.producer.send({
@@ -182,6 +192,7 @@ export async function recordVotes(stage: ElectionStage, votes: readonly Vote[]):
 }
 
 export async function produceVotes(stage: ElectionStage, votes: readonly Vote[]): Promise<void> {
+  const { topics } = stage.names;
   const schema = stage.schemaIds[valueSubject(topics.votes)] as number;
   for (let i = 0; i < votes.length; i += 1000) {
     await stage.producer.send({
