@@ -14,7 +14,7 @@ import { asApplied, type OpenApiSchema } from "./openapi.js";
  * uses are supported; anything else fails loudly rather than being silently left out of the types.
  */
 
-export const schemaFile = fileURLToPath(new URL("./election.schema.yaml", import.meta.url));
+const schemaFile = fileURLToPath(new URL("./election.schema.yaml", import.meta.url));
 export const generatedFile = fileURLToPath(new URL("../generated/election.ts", import.meta.url));
 
 /** Keywords that constrain values but not their TypeScript type. */
@@ -43,7 +43,7 @@ const typed = new Set([
   "enum",
 ]);
 
-export function readSchema(file: string = schemaFile): OpenApiSchema {
+function readSchema(file: string = schemaFile): OpenApiSchema {
   return parse(readFileSync(file, "utf8")) as OpenApiSchema;
 }
 
