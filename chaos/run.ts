@@ -93,9 +93,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const kafka = new Kafka({ clientId: "chaos", brokers: [...ep.kafkaBrokers], logLevel: logLevel.NOTHING });
   const registry = new SchemaRegistryClient(ep.registryUrl);
   // The default election's candidates and regions, under the chaos run's own name and size.
-  const declared = withOverrides(loadElection(), { name: chaosNames.election, voters: options.voters, seed: options.seed });
+  const declared = withOverrides(loadElection(), {
+    name: chaosNames.election,
+    voters: options.voters,
+    seed: options.seed,
+  });
   const definition = electionDefinition(declared);
-  const rateLimit = Math.max(1, Math.ceil((options.voters * expectedTurnout(definition)) / options.votingSeconds));
+  const rateLimit = Math.max(
+    1,
+    Math.ceil((options.voters * expectedTurnout(definition)) / options.votingSeconds),
+  );
   const patience = new Patience((line) => say(`chaos: ${line}`));
 
   let services: ElectionServices | undefined;
@@ -121,7 +128,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     });
     await producer.connect();
     const ids = await contractIds(registry);
-    const expectedVotes = options.voters * expectedTurnout();
+    const expectedVotes = options.voters * expectedTurnout(definition);
     try {
       for (const step of SCHEDULE) {
         for (;;) {

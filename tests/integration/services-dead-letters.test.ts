@@ -1,10 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { avroTypes, type DeadLetter, type Voter } from "../../schemas/records.js";
-import { topics } from "../../schemas/topics.js";
 import { frame, unframe } from "../../schemas/wire.js";
 import { VoterChoice, voteId } from "../../producers/election/choice.js";
-import { defaultElection } from "../../producers/election/default-election.js";
 import type { ElectionDefinition } from "../../producers/election/definition.js";
 import { registerElectorate } from "../../producers/registration/register.js";
 import { drawVoters } from "../../producers/registration/electorate.js";
@@ -15,12 +12,24 @@ import { createMetrics, type Metrics } from "../../producers/runtime/metrics.js"
 import { producerConfig } from "../../producers/runtime/producer.js";
 import { schemaId } from "../../producers/setup/setup.js";
 import { VotingService } from "../../producers/voting/service.js";
-import { freshElection, kafka, newPool, readAll, registry, waitFor } from "./services-fixture.js";
+import {
+  freshElection,
+  kafka,
+  newPool,
+  readAll,
+  registry,
+  testElection,
+  waitFor,
+} from "./services-fixture.js";
 
 const VOTERS = 300;
 const REGISTER_SEED = 11;
 const ELECTION_SEED = 2026;
-const pool = newPool();
+const election = testElection("services-dead-letters", { seed: ELECTION_SEED });
+const { names } = election;
+const { topics } = names;
+const defaultElection = election.definition;
+const pool = newPool(names);
 
 /**
  * The default election plus a write-in candidate who was never registered: voters who choose them are
@@ -50,17 +59,23 @@ let ids: { voter: number; vote: number };
 let voters: Voter[];
 
 beforeAll(async () => {
-  await freshElection(pool);
+  await freshElection(election);
   await producer.connect();
   ids = {
-    voter: (await schemaId(registry, "voter")) ?? 0,
-    vote: (await schemaId(registry, "vote")) ?? 0,
+    voter: (await schemaId(registry, names, "voter")) ?? 0,
+    vote: (await schemaId(registry, names, "vote")) ?? 0,
   };
   await registerElectorate(
     pool,
     producer,
-    { candidate: (await schemaId(registry, "candidate")) ?? 0, voter: ids.voter },
-    { election: defaultElection, seed: REGISTER_SEED, voters: VOTERS, batchSize: 1_000 },
+    { candidate: (await schemaId(registry, names, "candidate")) ?? 0, voter: ids.voter },
+    {
+      election: defaultElection,
+      seed: REGISTER_SEED,
+      voters: VOTERS,
+      topics: { voters: topics.voters.name, candidates: topics.candidates.name },
+      batchSize: 1_000,
+    },
   );
   voters = drawVoters(defaultElection, REGISTER_SEED, 0, VOTERS).map((v) => ({
     ...v,
@@ -90,11 +105,7 @@ function decodeDeadLetter(value: Buffer): DeadLetter {
 describe("voting service with invalid input", () => {
   it("sends each bad record to the dead-letter topic with its reason and keeps voting", async () => {
     const metrics = createMetrics();
-    const config = {
-      ...serviceConfig(localServiceEnv()),
-      electionSeed: ELECTION_SEED,
-      votingConsumerGroup: `services-dead-letters-${randomUUID()}`,
-    };
+    const config = serviceConfig(localServiceEnv({ ...process.env, ...election.env }));
     const service = new VotingService({
       config,
       election: withWriteIn,

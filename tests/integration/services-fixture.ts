@@ -45,7 +45,11 @@ export function testElection(name: string, overrides: Omit<ElectionOverrides, "n
 
 /** Connections that read and write the election's own tables. */
 export function newPool(names: ElectionNames): pg.Pool {
-  return new pg.Pool({ connectionString: ep.databaseUrl, max: 4, options: `-c search_path=${names.databaseSchema}` });
+  return new pg.Pool({
+    connectionString: ep.databaseUrl,
+    max: 4,
+    options: `-c search_path=${names.databaseSchema}`,
+  });
 }
 
 /** The election removed with all it held, then set up anew: topics, schemas, tables, all empty. */
@@ -92,4 +96,16 @@ export async function waitFor(
   timeoutMs = 90_000,
 ): Promise<void> {
   await pollUntil(async () => ((await check()) ? true : undefined), { timeoutMs, what });
+}
+
+/** The voting service's committed progress forgotten, so that its next run reads every voter again. */
+export async function forgetVotingProgress(names: ElectionNames): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    if (groups.some((g) => g.groupId === names.votingGroup)) await admin.deleteGroups([names.votingGroup]);
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { avroTypes, type Vote } from "../../schemas/records.js";
-import { topics } from "../../schemas/topics.js";
 import { unframe } from "../../schemas/wire.js";
 import { VoterChoice, voteId } from "../../producers/election/choice.js";
-import { defaultElection } from "../../producers/election/default-election.js";
+import { withOverrides } from "../../local/election/document.js";
 import { registerElectorate } from "../../producers/registration/register.js";
 import { localServiceEnv } from "../../local/endpoints.js";
 import { serviceConfig } from "../../producers/runtime/config.js";
@@ -15,37 +13,48 @@ import { producerConfig } from "../../producers/runtime/producer.js";
 import { schemaId } from "../../producers/setup/setup.js";
 import { VotingService } from "../../producers/voting/service.js";
 import {
+  forgetVotingProgress,
   freshElection,
   kafka,
   newPool,
   readAll,
   recreateTopics,
   registry,
+  testElection,
   waitFor,
 } from "./services-fixture.js";
 
 const VOTERS = 10_000;
 const REGISTER_SEED = 3;
 const ELECTION_SEED = 2026;
-const pool = newPool();
+const election = testElection("services-voting", { seed: ELECTION_SEED });
+const { names } = election;
+const { topics } = names;
+const pool = newPool(names);
 /** voter id -> candidate id, for every voter who chooses to vote. */
 let expected = new Map<string, string>();
 
 beforeAll(async () => {
-  await freshElection(pool);
+  await freshElection(election);
   const producer = kafka.producer(producerConfig);
   await producer.connect();
   await registerElectorate(
     pool,
     producer,
     {
-      candidate: (await schemaId(registry, "candidate")) ?? 0,
-      voter: (await schemaId(registry, "voter")) ?? 0,
+      candidate: (await schemaId(registry, names, "candidate")) ?? 0,
+      voter: (await schemaId(registry, names, "voter")) ?? 0,
     },
-    { election: defaultElection, seed: REGISTER_SEED, voters: VOTERS, batchSize: 2_000 },
+    {
+      election: election.definition,
+      seed: REGISTER_SEED,
+      voters: VOTERS,
+      topics: { voters: topics.voters.name, candidates: topics.candidates.name },
+      batchSize: 2_000,
+    },
   );
   await producer.disconnect();
-  const choice = new VoterChoice(defaultElection, ELECTION_SEED);
+  const choice = new VoterChoice(election.definition, ELECTION_SEED);
   const { rows } = await pool.query<{ voter_id: string; state: string }>(
     "SELECT voter_id, state FROM voters",
   );
@@ -99,14 +108,10 @@ async function expectEveryVoteOnceInLedgerAndInTopic(): Promise<{ topicRecords: 
 describe("voting service", () => {
   it("casts exactly one vote per voter who chooses to vote, in PostgreSQL and in the votes topic", async () => {
     const metrics = createMetrics();
-    const config = {
-      ...serviceConfig(localServiceEnv()),
-      electionSeed: ELECTION_SEED,
-      votingConsumerGroup: `services-voting-${randomUUID()}`,
-    };
+    const config = serviceConfig(localServiceEnv({ ...process.env, ...election.env }));
     const service = new VotingService({
       config,
-      election: defaultElection,
+      election: election.definition,
       log: createLogger("voting", "warn"),
       metrics,
     });
@@ -134,23 +139,23 @@ describe("voting service", () => {
   it("loses and doubles nothing when killed with SIGKILL mid-run and restarted", async () => {
     await pool.query("TRUNCATE votes");
     await recreateTopics([topics.votes]);
-    const group = `services-voting-kill-${randomUUID()}`;
+    await forgetVotingProgress(names);
     // Slowed down so the kill lands mid-run.
-    const first = startVotingProcess(group, 1_500);
+    const first = startVotingProcess(1_500);
     await waitFor("some votes stored", async () => (await storedVoteCount()) >= 1_000, 60_000);
     first.kill("SIGKILL");
     await exited(first);
     const atKill = await storedVoteCount();
     expect(atKill).toBeLessThan(expected.size);
 
-    const second = startVotingProcess(group, 0);
+    const second = startVotingProcess(0);
     try {
       await waitFor(
         "every vote stored after the restart",
         async () => (await storedVoteCount()) >= expected.size,
       );
       // The uncommitted tail was redelivered: wait until the restarted service has produced it.
-      await waitFor("the restarted service to catch up", async () => (await lagOf(group)) === 0);
+      await waitFor("the restarted service to catch up", async () => (await lagOf(names.votingGroup)) === 0);
     } finally {
       second.kill("SIGTERM");
     }
@@ -164,8 +169,8 @@ describe("voting service shutdown", () => {
   it("finishes and commits the chunks in hand on SIGTERM, then exits 0", async () => {
     await pool.query("TRUNCATE votes");
     await recreateTopics([topics.votes]);
-    const group = `services-voting-term-${randomUUID()}`;
-    const child = startVotingProcess(group, 1_000);
+    await forgetVotingProgress(names);
+    const child = startVotingProcess(1_000);
     await waitFor("some votes stored", async () => (await storedVoteCount()) >= 500, 60_000);
     child.kill("SIGTERM");
     expect(await exited(child)).toBe(0);
@@ -174,7 +179,10 @@ describe("voting service shutdown", () => {
     // Everything below the committed offsets was cast and produced: nothing committed was left undone.
     const admin = kafka.admin();
     await admin.connect();
-    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topics.voters.name] });
+    const [committed] = await admin.fetchOffsets({
+      groupId: names.votingGroup,
+      topics: [topics.voters.name],
+    });
     await admin.disconnect();
     const below = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     const records = await readAll(topics.voters.name);
@@ -192,13 +200,13 @@ describe("voting service shutdown", () => {
   });
 });
 
-function startVotingProcess(group: string, rateLimit: number): ChildProcess {
+/** The voting service as its own process, casting at up to rateLimit votes/s (0: no limit). */
+function startVotingProcess(rateLimit: number): ChildProcess {
+  const document = withOverrides(election.document, { rateLimit });
   const child = spawn(process.execPath, ["--import", "tsx", "producers/voting/main.ts"], {
     env: {
       ...localServiceEnv(),
-      ELECTION_SEED: String(ELECTION_SEED),
-      VOTING_CONSUMER_GROUP: group,
-      VOTING_RATE_LIMIT: String(rateLimit),
+      ELECTION_DOCUMENT: JSON.stringify(document),
       HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
       LOG_LEVEL: "warn",
     },
