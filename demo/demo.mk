@@ -1,8 +1,7 @@
 ##@ Election demo
 
-# The demo registers 100,000 voters unless VOTERS is given on the command line or in the environment.
-DEMO_VOTERS := $(if $(filter command line environment,$(origin VOTERS)),$(VOTERS),100000)
-
+# The demo runs the election of ELECTION=<file> (elections/general-2026.yaml unless given), at the size,
+# seed and pace its document declares unless VOTERS, ELECTION_SEED or VOTING_RATE_LIMIT say otherwise.
 .PHONY: demo
-demo: node_modules ## Run a whole election locally, live in the terminal, and certify it (VOTERS=100000).
-	VOTERS=$(DEMO_VOTERS) npx --no-install tsx demo/main.ts
+demo: node_modules ## Run a whole election locally, live in the terminal, and certify it (ELECTION=<file>).
+	ELECTION="$(ELECTION)" npx --no-install tsx demo/main.ts

@@ -1,10 +1,10 @@
 ##@ Election services
 
 PRODUCERS_TSX := npx --no-install tsx
-# The services know nothing of the local stack: this gives them its addresses.
-ON_STACK := $(PRODUCERS_TSX) local/run-service.ts
-VOTERS ?= 10000
-ELECTION_SEED ?= 2026
+# The election the services targets run, as an Election document (elections/ holds examples).
+ELECTION ?= elections/general-2026.yaml
+# The services know nothing of the local stack: this gives them its addresses, and the election.
+ON_STACK := ELECTION_FILE="$(ELECTION)" $(PRODUCERS_TSX) local/run-service.ts
 
 .PHONY: schemas-codegen
 schemas-codegen: node_modules ## Regenerate schemas/generated/ from schemas/avro/*.avsc and the Election schema.
@@ -12,19 +12,19 @@ schemas-codegen: node_modules ## Regenerate schemas/generated/ from schemas/avro
 	$(PRODUCERS_TSX) schemas/election/codegen.ts
 
 .PHONY: setup
-setup: node_modules ## Create the topics, register the schemas (BACKWARD) and apply the migrations.
+setup: node_modules ## Create the election's topics, register its schemas (BACKWARD), migrate its database schema.
 	$(ON_STACK) producers/setup/main.ts
 
 .PHONY: migrate
-migrate: node_modules ## Apply the PostgreSQL migrations only.
+migrate: node_modules ## Apply the PostgreSQL migrations to the election's schema only.
 	$(ON_STACK) schemas/migrate-cli.ts
 
 .PHONY: register
-register: node_modules ## Register VOTERS voters (default 10000) and the candidates for ELECTION_SEED.
-	$(ON_STACK) producers/registration/main.ts --voters $(VOTERS) --seed $(ELECTION_SEED)
+register: node_modules ## Register the election's electorate (VOTERS=N: only its first N voters) and candidates.
+	$(ON_STACK) producers/registration/main.ts $(if $(VOTERS),--voters $(VOTERS))
 
 .PHONY: vote
-vote: node_modules ## Run the voting service (VOTING_RATE_LIMIT=votes/s, 0 = unlimited); Ctrl-C stops it.
+vote: node_modules ## Run the voting service for the election (its document's voting.rateLimit); Ctrl-C stops it.
 	$(ON_STACK) producers/voting/main.ts
 
 .PHONY: test-services
@@ -37,3 +37,7 @@ test-services: node_modules stack-up ## Run the election services' unit and inte
 .PHONY: election-validate
 election-validate: node_modules ## Check an Election document (ELECTION=<file>): a summary, or every problem and exit 2.
 	$(PRODUCERS_TSX) schemas/election/validate-cli.ts "$(ELECTION)"
+
+.PHONY: election-remove
+election-remove: node_modules ## Remove one election from the local stack (ELECTION=<file> or ELECTION_NAME=<name>); no other.
+	$(PRODUCERS_TSX) local/election/remove-cli.ts $(if $(ELECTION_NAME),--name "$(ELECTION_NAME)","$(ELECTION)")
