@@ -5,7 +5,7 @@ import { frameRecord } from "../../schemas/wire.js";
 import type { VoterChoice } from "../election/choice.js";
 import type { Metrics } from "../runtime/metrics.js";
 import { sleep } from "../runtime/waiting.js";
-import { castVotes, registeredCandidates } from "./ballot-box.js";
+import { castVotes, registeredCandidates, storedVotes } from "./ballot-box.js";
 import {
   classifyChunk,
   type Ballot,
@@ -38,6 +38,8 @@ export interface CastingOptions {
   readonly metrics: Metrics;
   /** The service a dead letter names; "voting" unless told. */
   readonly service?: string;
+  /** When the polls close (ms since the epoch): no vote is cast from then on. Never, unless told. */
+  readonly closesAt?: number;
 }
 
 /**
@@ -75,13 +77,22 @@ export class Casting {
     partition: number,
     messages: readonly KafkaMessage[],
   ): Promise<ChunkOutcome> {
-    const marked = await this.markBallots(messages, Date.now());
-    await this.options.limiter.acquire(marked.ballots.length);
-    const { inserted, stored } = await castVotes(
-      this.options.pool,
-      marked.ballots.map((b) => b.vote),
-    );
-    const chunk = classifyChunk(marked, inserted, stored);
+    const castAt = Date.now();
+    const marked = await this.markBallots(messages, castAt);
+    const pollsClosed = castAt >= (this.options.closesAt ?? Number.POSITIVE_INFINITY);
+    let chunk: ClassifiedChunk;
+    if (pollsClosed) {
+      // A voter whose vote was stored before the close may not have had it produced: it still is.
+      const voters = marked.ballots.map((b) => b.vote.voter_id);
+      chunk = classifyChunk(marked, new Set(), await storedVotes(this.options.pool, voters), true);
+    } else {
+      await this.options.limiter.acquire(marked.ballots.length);
+      const { inserted, stored } = await castVotes(
+        this.options.pool,
+        marked.ballots.map((b) => b.vote),
+      );
+      chunk = classifyChunk(marked, inserted, stored);
+    }
     await this.produce(chunk, topic, partition);
     const { metrics } = this.options;
     metrics.votesCast.inc(chunk.outcome.cast);

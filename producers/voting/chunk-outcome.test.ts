@@ -156,4 +156,19 @@ describe("classifying a chunk", () => {
       outcome: { cast: 0, reemitted: 0, abstained: 0, deadLetters: 0 },
     });
   });
+
+  it("after the polls close, casts nothing new but produces stored votes again", () => {
+    const late = ballot("late");
+    const redelivered = ballot("redelivered");
+    const earlier = vote("redelivered", YESTERDAY);
+    const chunk = classifyChunk(
+      marked([late, redelivered]),
+      new Set(),
+      new Map([["redelivered", earlier]]),
+      true,
+    );
+    expect(chunk.votes).toEqual([earlier]);
+    expect(chunk.rejections).toEqual([]);
+    expect(chunk.outcome).toEqual({ cast: 0, reemitted: 1, abstained: 1, deadLetters: 0 });
+  });
 });

@@ -40,16 +40,20 @@ export interface ClassifiedChunk {
  * Sorts a chunk's ballots by what the votes table made of them: a voter the insert reported new casts
  * the ballot's vote, a voter with a stored vote has that vote produced again unchanged, and a voter with
  * neither is not in the register. The rejections found while marking come first among the dead letters.
+ * Once the polls have closed nothing is inserted, and a voter with no stored vote has not voted: an
+ * abstention, not a rejection.
  */
 export function classifyChunk(
   chunk: MarkedChunk,
   inserted: ReadonlySet<string>,
   stored: ReadonlyMap<string, Vote>,
+  pollsClosed = false,
 ): ClassifiedChunk {
   const votes: Vote[] = [];
   const rejections: Rejection[] = [...chunk.rejections];
   let cast = 0;
   let reemitted = 0;
+  let abstained = chunk.abstained;
   // A voter delivered twice in one chunk is inserted once: the first is cast, the rest re-emitted.
   const castNow = new Map<string, Vote>();
   for (const { message, vote } of chunk.ballots) {
@@ -69,6 +73,8 @@ export function classifyChunk(
     if (earlier !== undefined) {
       votes.push(earlier);
       reemitted++;
+    } else if (pollsClosed) {
+      abstained++;
     } else {
       rejections.push({
         message,
@@ -80,6 +86,6 @@ export function classifyChunk(
   return {
     votes,
     rejections,
-    outcome: { cast, reemitted, abstained: chunk.abstained, deadLetters: rejections.length },
+    outcome: { cast, reemitted, abstained, deadLetters: rejections.length },
   };
 }

@@ -77,6 +77,15 @@ export class VotingService {
     for (const reason of deadLetterReasons) options.metrics.deadLetters.inc({ reason }, 0);
   }
 
+  /** Until the polls open no voter is read; the service is alive but not ready. SIGTERM ends the wait. */
+  private async awaitOpening(opensAt: string | undefined): Promise<void> {
+    if (opensAt === undefined) return;
+    const { log } = this.options;
+    const at = Date.parse(opensAt);
+    if (Date.now() < at) log.info("waiting for the polls to open", { opensAt });
+    while (Date.now() < at && !this.stopping) await sleep(Math.min(1_000, at - Date.now()));
+  }
+
   live(): boolean {
     return !this.crashed;
   }
@@ -89,6 +98,7 @@ export class VotingService {
     const { config, log, metrics, election } = this.options;
     const { topics, votingGroup } = config.names;
     const seed = config.election.spec.electorate.seed;
+    const window = config.election.spec.voting;
     // A PostgreSQL connection for each partition in flight.
     const connections = openConnections("livetally-voting", config, log, PARTITIONS_CONSUMED_CONCURRENTLY);
     this.connections = connections;
@@ -110,10 +120,13 @@ export class VotingService {
       choice: new VoterChoice(election, seed),
       schemaIds: ids,
       topics: { votes: topics.votes.name, deadLetters: topics.deadLetters.name },
+      ...(window?.closesAt ? { closesAt: Date.parse(window.closesAt) } : {}),
       limiter: this.limiter,
       metrics,
     });
     await casting.awaitBallot(() => log.info("waiting for the candidates to be registered"));
+    await this.awaitOpening(window?.opensAt);
+    if (this.stopping) return;
 
     const consumer = kafka.consumer(votingConsumerConfig(votingGroup));
     this.consumer = consumer;
