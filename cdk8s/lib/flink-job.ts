@@ -130,17 +130,14 @@ export class FlinkJob extends Construct {
     });
   }
 
-  /** The JobManager creates TaskManager pods and keeps HA state in ConfigMaps. */
+  /** The JobManager's ServiceAccount, bound to exactly the calls it makes (flinkRoleRules). */
   private rbac(): void {
     new k8s.KubeServiceAccount(this, "service-account", {
       metadata: meta(flink.serviceAccount, "flink"),
     });
     new k8s.KubeRole(this, "role", {
       metadata: meta(flink.serviceAccount, "flink"),
-      rules: [
-        { apiGroups: [""], resources: ["pods", "configmaps", "services"], verbs: ["*"] },
-        { apiGroups: ["apps"], resources: ["deployments", "deployments/finalizers"], verbs: ["*"] },
-      ],
+      rules: flinkRoleRules,
     });
     new k8s.KubeRoleBinding(this, "role-binding", {
       metadata: meta(flink.serviceAccount, "flink"),
@@ -149,6 +146,32 @@ export class FlinkJob extends Construct {
     });
   }
 }
+
+/**
+ * What the JobManager of a native-mode application cluster with Kubernetes HA calls, and nothing
+ * else; the operator creates the JobManager's Deployment and Services with its own account.
+ * - pods: create, delete, get, list, watch — it starts and stops TaskManager pods, lists them to
+ *   recover its workers after a failover and watches them for exits.
+ * - configmaps: create, get, list, watch, update, delete, deletecollection — leader election and
+ *   HA metadata (created, read, replaced under a resource version), the TaskManagers' leader
+ *   retrieval (an informer: list and watch), and clean-up when the job ends (one ConfigMap, and
+ *   all of the cluster's by label, which the client sends as one collection delete).
+ * - apps deployments: get, delete — it reads its own Deployment's uid to make it the owner of the
+ *   TaskManager pods, and deletes it when the application finishes or is cancelled.
+ * - apps deployments/finalizers: update — the owner reference blocks the owner's deletion, which
+ *   clusters enforcing OwnerReferencesPermissionEnforcement allow only with this verb.
+ * No services: the JobManager only updates its Service with host networking, which is off here.
+ */
+export const flinkRoleRules: k8s.PolicyRule[] = [
+  { apiGroups: [""], resources: ["pods"], verbs: ["create", "delete", "get", "list", "watch"] },
+  {
+    apiGroups: [""],
+    resources: ["configmaps"],
+    verbs: ["create", "get", "list", "watch", "update", "delete", "deletecollection"],
+  },
+  { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "delete"] },
+  { apiGroups: ["apps"], resources: ["deployments/finalizers"], verbs: ["update"] },
+];
 
 /** The JAAS line for SCRAM with the flink-sql-connector-kafka jar, whose Kafka classes are shaded. */
 export function scramJaasConfig(username: string, password: string): string {

@@ -219,6 +219,28 @@ export function checkDefaultDeny(objects: readonly K8sObject[]): RefProblem[] {
   return problems;
 }
 
+/**
+ * No Role or ClusterRole grants a wildcard, in any rule: Checkov's own check reads the first rule
+ * only, and a `*` verb also grants verbs Kubernetes adds later.
+ */
+export function checkRbac(objects: readonly K8sObject[]): RefProblem[] {
+  const problems: RefProblem[] = [];
+  for (const o of objects.filter((x) => x.kind === "Role" || x.kind === "ClusterRole")) {
+    (at<Json[]>(o, "rules") ?? []).forEach((rule, i) => {
+      for (const field of ["apiGroups", "resources", "verbs", "nonResourceURLs"]) {
+        if (((rule[field] ?? []) as string[]).some((v) => v.includes("*")))
+          problems.push({ object: id(o), message: `rule ${i}: a wildcard in ${field}` });
+      }
+    });
+  }
+  return problems;
+}
+
 export function checkAll(objects: readonly K8sObject[]): RefProblem[] {
-  return [...checkReferences(objects), ...checkWorkloads(objects), ...checkDefaultDeny(objects)];
+  return [
+    ...checkReferences(objects),
+    ...checkWorkloads(objects),
+    ...checkDefaultDeny(objects),
+    ...checkRbac(objects),
+  ];
 }

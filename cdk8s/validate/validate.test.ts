@@ -9,7 +9,7 @@ import { platformConfig, profiles } from "../config.js";
 import { buildChart, chartDir, staleFiles } from "../helm/chart.js";
 import { ensureHelm, ensureHelmAsync, helmLint, helmTemplate, productionValues } from "../helm/helm.js";
 import { writeDashboards } from "../../dashboards/build.js";
-import { checkAll, checkDefaultDeny, checkReferences, checkWorkloads } from "./crossrefs.js";
+import { checkAll, checkDefaultDeny, checkRbac, checkReferences, checkWorkloads } from "./crossrefs.js";
 import { summaryLine, validateAll } from "./run.js";
 import { SchemaValidator } from "./schemas.js";
 
@@ -93,6 +93,17 @@ describe("cross-references", () => {
     ]) {
       expect(found).toMatch(want);
     }
+  });
+
+  it("finds a wildcard in any rule of a Role, not only the first", () => {
+    const objects = copy();
+    const role = must(objects, (o) => o.kind === "Role");
+    role.rules.push({ apiGroups: [""], resources: ["secrets"], verbs: ["*"] });
+    role.rules[0].resources = ["pods/*"];
+    expect(messages(checkRbac(objects as unknown as K8sObject[]))).toEqual([
+      "Role livetally-flink: rule 0: a wildcard in resources",
+      `Role livetally-flink: rule ${role.rules.length - 1}: a wildcard in verbs`,
+    ]);
   });
 
   it("finds a namespace without a default-deny policy", () => {
