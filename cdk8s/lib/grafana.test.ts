@@ -5,7 +5,10 @@ import { chartObjects, type K8sObject } from "./meta.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resources = { requests: { cpu: "50m", memory: "192Mi" }, limits: { memory: "192Mi" } };
+const resources = {
+  requests: { cpu: "50m", memory: "192Mi", "ephemeral-storage": "512Mi" },
+  limits: { memory: "192Mi", "ephemeral-storage": "512Mi" },
+};
 const props: GrafanaProps = { grafanaVersion: "12.0.0", resources };
 
 function synth(p: GrafanaProps): K8sObject[] {

@@ -11,7 +11,7 @@ import {
   k8s,
 } from "cdk8s-plus-33";
 import { stringify } from "yaml";
-import type { PlatformConfig, Resources } from "../config.js";
+import type { ContainerResources, PlatformConfig } from "../config.js";
 import { grafana, postgres } from "../names.js";
 import { GeneratedSecret } from "./generated-secret.js";
 import { componentLabels, meta } from "./meta.js";
@@ -35,7 +35,7 @@ export interface GrafanaProps {
   readonly createAdminSecret?: boolean;
   /** @default 1 */
   readonly replicas?: number;
-  readonly resources: Resources;
+  readonly resources: ContainerResources;
   /** @default "ClusterIP" */
   readonly serviceType?: PlatformConfig["grafana"]["serviceType"];
 }

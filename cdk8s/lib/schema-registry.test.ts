@@ -5,7 +5,10 @@ import { SchemaRegistry, type SchemaRegistryProps } from "./schema-registry.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resources = { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "512Mi" } };
+const resources = {
+  requests: { cpu: "100m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+  limits: { memory: "512Mi", "ephemeral-storage": "256Mi" },
+};
 const props: SchemaRegistryProps = { apicurioVersion: "3.0.0", resources };
 
 function synth(p: SchemaRegistryProps): K8sObject[] {

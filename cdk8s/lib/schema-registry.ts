@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Deployment, EnvValue, Probe, Secret, Service, Volume } from "cdk8s-plus-33";
-import type { Resources } from "../config.js";
+import type { ContainerResources } from "../config.js";
 import { postgres, registry } from "../names.js";
 import { DisruptionBudget } from "./disruption-budget.js";
 import { componentLabels, meta } from "./meta.js";
@@ -12,7 +12,7 @@ export interface SchemaRegistryProps {
   readonly apicurioVersion: string;
   /** @default 1 */
   readonly replicas?: number;
-  readonly resources: Resources;
+  readonly resources: ContainerResources;
   /** A PodDisruptionBudget, so that a node drain takes one replica at a time. @default false */
   readonly disruptionBudget?: boolean;
 }

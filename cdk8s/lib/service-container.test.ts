@@ -6,7 +6,10 @@ import { servicesWorkload, type ServicesWorkloadOptions } from "./service-contai
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resources = (memory: string) => ({ requests: { cpu: "100m", memory }, limits: { memory } });
+const resources = (memory: string) => ({
+  requests: { cpu: "100m", memory, "ephemeral-storage": "64Mi" },
+  limits: { memory, "ephemeral-storage": "64Mi" },
+});
 const options: ServicesWorkloadOptions = {
   name: "livetally-example",
   image: "registry.example/livetally-services:1.2.3",

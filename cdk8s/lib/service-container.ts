@@ -11,7 +11,7 @@ import {
   type WorkloadProps,
 } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
-import type { PullPolicy, Resources } from "../config.js";
+import type { ContainerResources, PullPolicy } from "../config.js";
 import { kafkaUsers, kafkaUserSecretKeys, postgres, services, type KafkaUserKey } from "../names.js";
 import { restrictedContainer, restrictedPodSecurity } from "./security.js";
 import { componentLabels, meta, setResources } from "./meta.js";
@@ -86,8 +86,8 @@ function serviceContainer(
 /** Sets the resources of a workload's containers and init containers, in order. */
 export function workloadResources(
   workload: Workload,
-  containers: readonly Resources[],
-  initContainers: readonly Resources[] = [],
+  containers: readonly ContainerResources[],
+  initContainers: readonly ContainerResources[] = [],
 ): void {
   const obj = ApiObject.of(workload);
   containers.forEach((r, i) => setResources(obj, `/spec/template/spec/containers/${i}/resources`, r));
@@ -97,9 +97,9 @@ export function workloadResources(
 /** What every workload of the services image takes: the image, and the resources of its two containers. */
 export interface ServicesPodProps extends ServicesImage {
   /** Resources of the service's container. */
-  readonly resources: Resources;
+  readonly resources: ContainerResources;
   /** Resources of the setup init container. */
-  readonly setupResources: Resources;
+  readonly setupResources: ContainerResources;
 }
 
 export interface ServicesWorkloadOptions extends ServicesPodProps {

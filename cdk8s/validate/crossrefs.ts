@@ -171,8 +171,10 @@ export function checkWorkloads(objects: readonly K8sObject[]): RefProblem[] {
       if (!operatorManaged) {
         if (!pinned(c.image)) fail(`${where}: image ${c.image} is not pinned`);
         const r = c.resources as { requests?: Json; limits?: Json } | undefined;
-        if (!r?.requests?.cpu || !r.requests.memory || !r.limits?.memory)
-          fail(`${where}: needs cpu and memory requests and a memory limit`);
+        const storage = "ephemeral-storage";
+        if (!r?.requests?.cpu || !r.requests.memory || !r.requests[storage])
+          fail(`${where}: needs cpu, memory and ${storage} requests`);
+        if (!r?.limits?.memory || !r.limits[storage]) fail(`${where}: needs memory and ${storage} limits`);
         if (!init && (!c.livenessProbe || !c.readinessProbe))
           fail(`${where}: needs liveness and readiness probes`);
       }

@@ -83,9 +83,15 @@ describe("cross-references", () => {
     c.image = "livetally/livetally-services:latest";
     c.securityContext.allowPrivilegeEscalation = true;
     c.securityContext.capabilities = {};
+    const registry = must(
+      objects,
+      (o) => o.kind === "Deployment" && o.metadata.name === "livetally-registry",
+    );
+    delete registry.spec.template.spec.containers[0].resources.limits["ephemeral-storage"];
     const found = messages(checkWorkloads(objects as unknown as K8sObject[])).join("\n");
     for (const want of [
-      /cpu and memory requests/,
+      /voting: needs cpu, memory and ephemeral-storage requests/,
+      /registry: needs memory and ephemeral-storage limits/,
       /probes/,
       /not pinned/,
       /allowPrivilegeEscalation/,
