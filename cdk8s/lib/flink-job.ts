@@ -12,7 +12,10 @@ import { flink, kafka, kafkaUsers, kafkaUserSecretKeys, postgres, registry } fro
 import { meta } from "./meta.js";
 import { restrictedContainerJson, restrictedPodJson } from "./security.js";
 
-/** The flink user of the official Flink images. */
+/**
+ * The flink user of the official Flink images, not one above 10000: the image's entrypoint rewrites
+ * /opt/flink/conf, which belongs to that user.
+ */
 const FLINK_UID = 9999;
 
 export interface FlinkJobProps {

@@ -15,14 +15,11 @@ import type { ContainerResources, PlatformConfig } from "../config.js";
 import { grafana, postgres } from "../names.js";
 import { GeneratedSecret } from "./generated-secret.js";
 import { componentLabels, meta } from "./meta.js";
-import { restrictedContainer } from "./security.js";
+import { restrictedContainer, restrictedPodSecurity } from "./security.js";
 import { workloadResources } from "./service-container.js";
 
 /** The label Grafana's dashboard sidecar (kube-prometheus-stack, the Grafana chart) watches for. */
 export const DASHBOARD_LABEL = "grafana_dashboard";
-
-/** The grafana user of the official image. */
-const GRAFANA_UID = 472;
 
 export interface GrafanaProps {
   /** The release of the official grafana/grafana image (GRAFANA_VERSION). */
@@ -96,7 +93,8 @@ export class Grafana extends Construct {
       metadata: meta(grafana.name, "grafana"),
       replicas: props.replicas ?? 1,
       podMetadata: { labels: podLabels },
-      securityContext: { ensureNonRoot: true, user: GRAFANA_UID, group: GRAFANA_UID, fsGroup: GRAFANA_UID },
+      // Not the image's uid 472: the image runs as any user, and all it writes goes to the emptyDirs below.
+      securityContext: restrictedPodSecurity,
       containers: [
         {
           name: "grafana",
@@ -111,7 +109,7 @@ export class Grafana extends Construct {
             GF_LOG_MODE: EnvValue.fromValue("console"),
             LIVETALLY_PG_PASSWORD: EnvValue.fromSecretValue({ secret: reader, key: "password" }),
           },
-          securityContext: { ...restrictedContainer, user: GRAFANA_UID, group: GRAFANA_UID },
+          securityContext: restrictedContainer,
           volumeMounts: [
             { path: "/var/lib/grafana", volume: Volume.fromEmptyDir(this, "data", "data") },
             { path: "/tmp", volume: Volume.fromEmptyDir(this, "tmp", "tmp") },

@@ -1,10 +1,11 @@
+import { ApiObject, JsonPatch } from "cdk8s";
 import { Construct } from "constructs";
 import { Deployment, EnvValue, Probe, Secret, Service, Volume } from "cdk8s-plus-33";
 import type { ContainerResources } from "../config.js";
 import { postgres, registry } from "../names.js";
 import { DisruptionBudget } from "./disruption-budget.js";
 import { componentLabels, meta } from "./meta.js";
-import { restrictedContainer } from "./security.js";
+import { restrictedContainer, restrictedPodSecurity } from "./security.js";
 import { workloadResources } from "./service-container.js";
 
 export interface SchemaRegistryProps {
@@ -16,9 +17,6 @@ export interface SchemaRegistryProps {
   /** A PodDisruptionBudget, so that a node drain takes one replica at a time. @default false */
   readonly disruptionBudget?: boolean;
 }
-
-/** The uid of the Apicurio Registry image's user. */
-const APICURIO_UID = 1001;
 
 /**
  * Apicurio Registry, storing its artifacts in the `registry` PostgreSQL database. Services and the
@@ -34,7 +32,7 @@ export class SchemaRegistry extends Construct {
       metadata: meta(registry.name, "registry"),
       replicas: props.replicas ?? 1,
       podMetadata: { labels: podLabels },
-      securityContext: { ensureNonRoot: true, user: APICURIO_UID, group: 0, fsGroup: 0 },
+      securityContext: restrictedPodSecurity,
       containers: [
         {
           name: "registry",
@@ -52,7 +50,7 @@ export class SchemaRegistry extends Construct {
             APICURIO_DATASOURCE_USERNAME: EnvValue.fromSecretValue({ secret: credentials, key: "username" }),
             APICURIO_DATASOURCE_PASSWORD: EnvValue.fromSecretValue({ secret: credentials, key: "password" }),
           },
-          securityContext: { ...restrictedContainer, user: APICURIO_UID, group: 0 },
+          securityContext: restrictedContainer,
           volumeMounts: [{ path: "/tmp", volume: Volume.fromEmptyDir(this, "tmp", "tmp") }],
           startup: health("/health/started"),
           liveness: health("/health/live"),
@@ -60,6 +58,11 @@ export class SchemaRegistry extends Construct {
         },
       ],
     });
+    // Not the image's uid 1001: the image gives /deployments to group 0 (the OpenShift convention for
+    // arbitrary uids), so the pod keeps group 0 as a supplementary group instead of its primary one.
+    ApiObject.of(deployment).addJsonPatch(
+      JsonPatch.add("/spec/template/spec/securityContext/supplementalGroups", [0]),
+    );
     deployment.scheduling.spread({ weight: 100 });
     workloadResources(deployment, [props.resources]);
     new Service(this, "service", {

@@ -66,6 +66,6 @@ describe("servicesWorkload", () => {
       "prometheus.io/scrape": "true",
       "prometheus.io/port": "9464",
     });
-    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 });
   });
 });
