@@ -142,17 +142,25 @@ describe("topics", () => {
 });
 
 describe("the services", () => {
-  /** The environment a container gets, with every Secret value made up. */
+  /**
+   * The environment a container gets, with the Secret files it mounts made up in a scratch folder:
+   * every *_FILE names a key under one of its read-only Secret mounts.
+   */
   function containerEnv(objects: K8sObject[], container: Json): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const from of container.envFrom ?? [])
       Object.assign(env, find(objects, "ConfigMap", from.configMapRef.name).data);
+    const scratch = mkdtempSync(join(tmpdir(), "livetally-secrets-"));
     for (const e of container.env ?? []) {
-      env[e.name] =
-        e.value ??
-        (e.valueFrom.secretKeyRef.key === "uri"
-          ? "postgresql://u:p@livetally-pg-rw:5432/livetally"
-          : "secret");
+      expect(e.valueFrom, `${container.name}: ${e.name} comes from a Secret`).toBeUndefined();
+      env[e.name] = e.value;
+      if (!e.name.endsWith("_FILE")) continue;
+      const mount = (container.volumeMounts as Json[]).find((m) => e.value.startsWith(`${m.mountPath}/`));
+      expect(mount, `${container.name}: ${e.name} is under a mount`).toMatchObject({ readOnly: true });
+      const file = join(scratch, e.value.replaceAll("/", "_"));
+      const made = e.value.endsWith("/uri") ? "postgresql://u:p@livetally-pg-rw:5432/livetally" : "secret";
+      writeFileSync(file, `${made}\n`);
+      env[e.name] = file;
     }
     return env;
   }
@@ -168,6 +176,9 @@ describe("the services", () => {
         expect(config.httpPort).toBe(services.httpPort);
         expect(config.kafka.brokers).toEqual(["livetally-kafka-bootstrap:9092"]);
         expect(config.votingConsumerGroup.startsWith(grants.voting.groupPrefix ?? "-")).toBe(true);
+        expect(config.databaseUrl).toMatch(/^postgresql:\/\/u:p@livetally-pg-rw:5432\//);
+        if (c.name !== "setup")
+          expect(config.kafka.sasl).toEqual({ username: `livetally-${c.name}`, password: "secret" });
       }
       const args = registration.containers[0].command.slice(2);
       expect(parseRegistrationArgs(args, {}, 0)).toEqual({

@@ -28,6 +28,24 @@ describe("SchemaRegistry", () => {
     expect(container?.resources).toEqual(resources);
   });
 
+  it("reads its database credentials from the files of their Secret", () => {
+    const pod = deployment(synth(props)).spec.template.spec;
+    const env = Object.fromEntries((pod.containers[0].env as Json[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      APICURIO_DATASOURCE_USERNAME_FILE: "/var/run/secrets/livetally/database/username",
+      APICURIO_DATASOURCE_PASSWORD_FILE: "/var/run/secrets/livetally/database/password",
+    });
+    expect(pod.volumes).toContainEqual({
+      name: "secret-database",
+      secret: { secretName: "livetally-pg-registry", defaultMode: 0o440 },
+    });
+    expect(pod.securityContext).toMatchObject({
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      supplementalGroups: [0],
+    });
+  });
+
   it("runs the replicas it is told, with a budget when asked", () => {
     const objects = synth({ ...props, replicas: 2, disruptionBudget: true });
     expect(deployment(objects).spec.replicas).toBe(2);

@@ -1,10 +1,11 @@
 import { ApiObject, JsonPatch } from "cdk8s";
 import { Construct } from "constructs";
-import { Deployment, EnvValue, Probe, Secret, Service, Volume } from "cdk8s-plus-33";
+import { Deployment, EnvValue, Probe, Service, Volume } from "cdk8s-plus-33";
 import type { ContainerResources } from "../config.js";
 import { postgres, registry } from "../names.js";
 import { DisruptionBudget } from "./disruption-budget.js";
 import { componentLabels, meta } from "./meta.js";
+import { secretFiles } from "./secret-files.js";
 import { restrictedContainer, restrictedPodSecurity } from "./security.js";
 import { workloadResources } from "./service-container.js";
 
@@ -26,7 +27,7 @@ export class SchemaRegistry extends Construct {
   constructor(scope: Construct, id: string, props: SchemaRegistryProps) {
     super(scope, id);
     const podLabels = componentLabels("registry", registry.name);
-    const credentials = Secret.fromSecretName(this, "credentials", postgres.registrySecret);
+    const credentials = secretFiles(this, "database", postgres.registrySecret);
     const health = (path: string) => Probe.fromHttpGet(path, { port: registry.managementPort });
     const deployment = new Deployment(this, "deployment", {
       metadata: meta(registry.name, "registry"),
@@ -47,11 +48,15 @@ export class SchemaRegistry extends Construct {
             APICURIO_DATASOURCE_URL: EnvValue.fromValue(
               `jdbc:postgresql://${postgres.rwService}:${postgres.port}/${postgres.registryDatabase}`,
             ),
-            APICURIO_DATASOURCE_USERNAME: EnvValue.fromSecretValue({ secret: credentials, key: "username" }),
-            APICURIO_DATASOURCE_PASSWORD: EnvValue.fromSecretValue({ secret: credentials, key: "password" }),
+            // Apicurio Registry (3.2.1 and later) reads any setting X from the file X_FILE names.
+            APICURIO_DATASOURCE_USERNAME_FILE: EnvValue.fromValue(credentials.file("username")),
+            APICURIO_DATASOURCE_PASSWORD_FILE: EnvValue.fromValue(credentials.file("password")),
           },
           securityContext: restrictedContainer,
-          volumeMounts: [{ path: "/tmp", volume: Volume.fromEmptyDir(this, "tmp", "tmp") }],
+          volumeMounts: [
+            { path: "/tmp", volume: Volume.fromEmptyDir(this, "tmp", "tmp") },
+            credentials.mount,
+          ],
           startup: health("/health/started"),
           liveness: health("/health/live"),
           readiness: health("/health/ready"),

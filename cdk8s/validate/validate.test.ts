@@ -205,10 +205,8 @@ describe("the Helm chart", () => {
     ) as unknown as Json[];
     expect(own.find((o) => o.kind === "Secret" && o.metadata.name === "my-grafana")).toBeUndefined();
     const grafana = must(own, (o) => o.kind === "Deployment" && o.metadata.name === "livetally-grafana");
-    const refs = grafana.spec.template.spec.containers[0].env.map(
-      (e: Json) => e.valueFrom?.secretKeyRef?.name,
-    );
-    expect(refs).toContain("my-grafana");
+    const secrets = grafana.spec.template.spec.volumes.map((v: Json) => v.secret?.secretName);
+    expect(secrets).toContain("my-grafana");
   });
 
   it.each([
