@@ -42,7 +42,7 @@ describe("Grafana", () => {
 
   it("reads its credentials from files, and is alive without its database", () => {
     const objects = synth(props);
-    const [container] = find(objects, "Deployment", "livetally-grafana")?.spec.template.spec.containers;
+    const container = find(objects, "Deployment", "livetally-grafana")?.spec.template.spec.containers[0];
     const env = Object.fromEntries((container.env as Json[]).map((e) => [e.name, e.value]));
     expect(env).toMatchObject({
       GF_SECURITY_ADMIN_USER: "$__file{/var/run/secrets/livetally/admin/admin-user}",
