@@ -12,6 +12,7 @@ import { writeDashboards } from "../../dashboards/build.js";
 import { checkAll, checkDefaultDeny, checkRbac, checkReferences, checkWorkloads } from "./crossrefs.js";
 import { summaryLine, validateAll } from "./run.js";
 import { SchemaValidator } from "./schemas.js";
+import { ensureLintersAsync } from "./tools.js";
 
 // Compiling the CRD schemas and running helm take seconds each on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -262,11 +263,17 @@ describe("the Helm chart", () => {
 });
 
 describe("make validate", () => {
+  beforeAll(async () => {
+    await ensureHelmAsync();
+    await ensureLintersAsync();
+  }, 900_000);
+
   it("ends with the summary line and finds no error", () => {
     const lines: string[] = [];
     const summary = validateAll((l) => lines.push(l));
     expect(summary.errors).toEqual([]);
     expect(lines.some((l) => l.includes("helm production values"))).toBe(true);
-    expect(summaryLine(summary)).toMatch(/^validate: objects=\d+ profiles=2 helm=ok errors=0$/);
-  }, 120_000);
+    expect(lines.some((l) => l.includes("lint helm production values: checkov passed="))).toBe(true);
+    expect(summaryLine(summary)).toMatch(/^validate: objects=\d+ profiles=2 helm=ok lint=ok errors=0$/);
+  }, 300_000);
 });
