@@ -10,6 +10,7 @@ import {
 import type { FlinkProcess, PullPolicy } from "../config.js";
 import { flink, kafka, kafkaUsers, kafkaUserSecretKeys, postgres, registry } from "../names.js";
 import { meta } from "./meta.js";
+import { secretFilesJson } from "./secret-files.js";
 import { restrictedContainerJson, restrictedPodJson } from "./security.js";
 
 /**
@@ -56,10 +57,9 @@ export class FlinkJob extends Construct {
     });
     this.rbac();
 
-    const secretEnv = (name: string, secret: string, key: string) => ({
-      name,
-      valueFrom: { secretKeyRef: { name: secret, key } },
-    });
+    // The SQL runner fills ${NAME} from the file NAME_FILE names: the credentials stay files.
+    const kafkaUser = secretFilesJson("kafka", kafkaUsers.flink);
+    const database = secretFilesJson("database", postgres.appSecret);
     const value = (name: string, v: string) => ({ name, value: v });
     const data = (path: string) => `file://${flink.checkpointDir}/${path}`;
 
@@ -98,11 +98,11 @@ export class FlinkJob extends Construct {
                   value("KAFKA_BOOTSTRAP_SERVERS", `${kafka.bootstrapService}:${kafka.port}`),
                   value("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
                   value("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
-                  secretEnv("KAFKA_PASSWORD", kafkaUsers.flink, kafkaUserSecretKeys.password),
+                  value("KAFKA_PASSWORD_FILE", kafkaUser.file(kafkaUserSecretKeys.password)),
                   // Strimzi's ready-made sasl.jaas.config names Kafka's login module; the SQL Kafka
-                  // connector relocates Kafka's classes, so the JAAS line is built here, from the
-                  // password above (Kubernetes expands $(VAR) from earlier entries).
-                  value("KAFKA_SASL_JAAS_CONFIG", scramJaasConfig(kafkaUsers.flink, "$(KAFKA_PASSWORD)")),
+                  // connector relocates Kafka's classes, so the JAAS line is built here. The runner
+                  // fills the ${KAFKA_PASSWORD} in it from the file above.
+                  value("KAFKA_SASL_JAAS_CONFIG", scramJaasConfig(kafkaUsers.flink, "${KAFKA_PASSWORD}")),
                   value(
                     "SCHEMA_REGISTRY_URL",
                     `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
@@ -111,14 +111,23 @@ export class FlinkJob extends Construct {
                     "JDBC_URL",
                     `jdbc:postgresql://${postgres.rwService}:${postgres.port}/${postgres.appDatabase}`,
                   ),
-                  secretEnv("JDBC_USER", postgres.appSecret, "username"),
-                  secretEnv("JDBC_PASSWORD", postgres.appSecret, "password"),
+                  // CloudNativePG's app Secret holds the owner's name and password.
+                  value("JDBC_USER", postgres.appOwner),
+                  value("JDBC_PASSWORD_FILE", database.file("password")),
                   value("FLINK_CHECKPOINT_INTERVAL", `${props.checkpointIntervalMs} ms`),
                 ],
-                volumeMounts: [{ name: "flink-data", mountPath: flink.checkpointDir }],
+                volumeMounts: [
+                  { name: "flink-data", mountPath: flink.checkpointDir },
+                  kafkaUser.mount,
+                  database.mount,
+                ],
               },
             ],
-            volumes: [{ name: "flink-data", persistentVolumeClaim: { claimName: flink.checkpointClaim } }],
+            volumes: [
+              { name: "flink-data", persistentVolumeClaim: { claimName: flink.checkpointClaim } },
+              kafkaUser.volume,
+              database.volume,
+            ],
           },
         },
         job: {

@@ -144,7 +144,10 @@ export function checkReferences(objects: readonly K8sObject[]): RefProblem[] {
   return problems;
 }
 
-/** Checks what every workload must have: resources, probes, a restricted security context, a pinned image. */
+/**
+ * Checks what every workload must have: resources, probes, a restricted security context, a pinned
+ * image, and no Secret in its environment.
+ */
 export function checkWorkloads(objects: readonly K8sObject[]): RefProblem[] {
   const problems: RefProblem[] = [];
   for (const o of objects) {
@@ -178,6 +181,12 @@ export function checkWorkloads(objects: readonly K8sObject[]): RefProblem[] {
         if (!init && (!c.livenessProbe || !c.readinessProbe))
           fail(`${where}: needs liveness and readiness probes`);
       }
+      // Credentials are mounted as files, in the operators' pods too, where the linters do not look.
+      for (const e of (c.env ?? []) as Json[])
+        if (at(e, "valueFrom", "secretKeyRef"))
+          fail(`${where}: ${String(e.name)} comes from a Secret; mount the Secret as a file instead`);
+      for (const e of (c.envFrom ?? []) as Json[])
+        if (e.secretRef) fail(`${where}: takes a Secret's keys as variables; mount it as files instead`);
       const sc = (c.securityContext ?? {}) as Json;
       const nonRoot = sc.runAsNonRoot ?? pod.runAsNonRoot;
       const uid = sc.runAsUser ?? pod.runAsUser;

@@ -102,6 +102,22 @@ describe("cross-references", () => {
     }
   });
 
+  it("finds a Secret in the environment of any pod, the Flink operator's included", () => {
+    const objects = copy();
+    const flink = must(objects, (o) => o.kind === "FlinkDeployment").spec.podTemplate.spec.containers[0];
+    flink.env.push({
+      name: "JDBC_PASSWORD",
+      valueFrom: { secretKeyRef: { name: "livetally-pg-app", key: "password" } },
+    });
+    voting(objects).spec.template.spec.containers[0].envFrom.push({
+      secretRef: { name: "livetally-pg-app" },
+    });
+    expect(messages(checkWorkloads(objects as unknown as K8sObject[]))).toEqual([
+      "FlinkDeployment livetally-tally: container flink-main-container: JDBC_PASSWORD comes from a Secret; mount the Secret as a file instead",
+      "Deployment livetally-voting: container voting: takes a Secret's keys as variables; mount it as files instead",
+    ]);
+  });
+
   it("finds a wildcard in any rule of a Role, not only the first", () => {
     const objects = copy();
     const role = must(objects, (o) => o.kind === "Role");
