@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { repoRoot } from "../../versions.js";
 import { synthesize, type K8sObject } from "../app.js";
 import { platformConfig, profiles } from "../config.js";
 import { parseCheckov } from "./checkov.js";
@@ -114,6 +117,12 @@ describe("the exceptions", () => {
     expect(unusedExceptions([new Set()], [only])).toEqual([
       "exception kube-score container-resources for Deployment/livetally-voting covers nothing: remove it",
     ]);
+  });
+
+  it("are each listed in the README's security posture", () => {
+    const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("**Exceptions**"), readme.indexOf("## Dashboards"));
+    for (const e of lintExceptions) expect(section, e.check).toContain(`\`${e.check}\``);
   });
 
   it("each give a reason and name objects of the profiles they apply to", () => {
