@@ -45,7 +45,7 @@ tally-resume: node_modules ## Resume the tally job of every open election from i
 ##@ Development
 
 .PHONY: test
-test: node_modules helm dashboards stack-up ## Run the unit and integration tests (starts the stack if needed).
+test: node_modules helm linters dashboards stack-up ## Run the unit and integration tests (starts the stack if needed).
 	npx --no-install vitest run
 
 .PHONY: test-unit

@@ -41,3 +41,37 @@ node: ## Install the pinned Node.js into ./bin/node from the npm registry (skipp
 	[ "$$got" = "v$(NODE_VERSION)" ] || { echo "$(NODE_TGZ) holds node $$got, not v$(NODE_VERSION)" >&2; exit 1; }; \
 	rm -rf $(NODE_DIR); mv $(NODE_DIR).new $(NODE_DIR); \
 	echo "node v$(NODE_VERSION) is in ./$(NODE_DIR); put $(CURDIR)/$(NODE_DIR)/bin first on PATH"
+
+# The security linters `make validate` runs. go install leaves kube-score's version unset; the linker
+# flag makes `kube-score version` report the pin, so a rerun can tell it is there.
+KUBE_SCORE := bin/kube-score
+
+.PHONY: kube-score
+kube-score: ## Build the pinned kube-score into ./bin from the Go module proxy (skipped when it is there).
+	@if $(KUBE_SCORE) version 2>/dev/null | grep -q 'version: $(KUBE_SCORE_VERSION),'; then \
+	  echo "kube-score $(KUBE_SCORE_VERSION) is in ./bin"; \
+	else \
+	  echo "building kube-score $(KUBE_SCORE_VERSION) into ./bin (a minute the first time)"; \
+	  GOBIN=$(CURDIR)/bin go install -ldflags "-X main.version=$(KUBE_SCORE_VERSION)" \
+	    github.com/zegl/kube-score/cmd/kube-score@$(KUBE_SCORE_VERSION); \
+	fi
+
+# Checkov and its many Python dependencies stay out of the system's Python, in a venv under ./bin.
+CHECKOV_VENV := bin/checkov-venv
+
+.PHONY: checkov
+checkov: ## Install the pinned Checkov into ./bin/checkov-venv from PyPI (skipped when it is there).
+	@set -e; \
+	if [ "$$($(CHECKOV_VENV)/bin/checkov --version 2>/dev/null)" = "$(CHECKOV_VERSION)" ]; then \
+	  echo "checkov $(CHECKOV_VERSION) is in ./$(CHECKOV_VENV)"; exit 0; \
+	fi; \
+	echo "installing checkov $(CHECKOV_VERSION) into ./$(CHECKOV_VENV) (a few minutes the first time)"; \
+	rm -rf $(CHECKOV_VENV); \
+	python3 -m venv $(CHECKOV_VENV) \
+	  || { echo "python3 -m venv failed: install python3-venv (apt-get install python3-venv)" >&2; exit 1; }; \
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION); \
+	got=$$($(CHECKOV_VENV)/bin/checkov --version); \
+	[ "$$got" = "$(CHECKOV_VERSION)" ] || { echo "checkov reports $$got, not $(CHECKOV_VERSION)" >&2; exit 1; }
+
+.PHONY: linters
+linters: kube-score checkov ## Install the security linters make validate runs (kube-score, Checkov).

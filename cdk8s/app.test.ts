@@ -142,17 +142,25 @@ describe("topics", () => {
 });
 
 describe("the services", () => {
-  /** The environment a container gets, with every Secret value made up. */
+  /**
+   * The environment a container gets, with the Secret files it mounts made up in a scratch folder:
+   * every *_FILE names a key under one of its read-only Secret mounts.
+   */
   function containerEnv(objects: K8sObject[], container: Json): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const from of container.envFrom ?? [])
       Object.assign(env, find(objects, "ConfigMap", from.configMapRef.name).data);
+    const scratch = mkdtempSync(join(tmpdir(), "livetally-secrets-"));
     for (const e of container.env ?? []) {
-      env[e.name] =
-        e.value ??
-        (e.valueFrom.secretKeyRef.key === "uri"
-          ? "postgresql://u:p@livetally-pg-rw:5432/livetally"
-          : "secret");
+      expect(e.valueFrom, `${container.name}: ${e.name} comes from a Secret`).toBeUndefined();
+      env[e.name] = e.value;
+      if (!e.name.endsWith("_FILE")) continue;
+      const mount = (container.volumeMounts as Json[]).find((m) => e.value.startsWith(`${m.mountPath}/`));
+      expect(mount, `${container.name}: ${e.name} is under a mount`).toMatchObject({ readOnly: true });
+      const file = join(scratch, e.value.replaceAll("/", "_"));
+      const made = e.value.endsWith("/uri") ? "postgresql://u:p@livetally-pg-rw:5432/livetally" : "secret";
+      writeFileSync(file, `${made}\n`);
+      env[e.name] = file;
     }
     return env;
   }
@@ -168,6 +176,9 @@ describe("the services", () => {
         expect(config.httpPort).toBe(services.httpPort);
         expect(config.kafka.brokers).toEqual(["livetally-kafka-bootstrap:9092"]);
         expect(config.votingConsumerGroup.startsWith(grants.voting.groupPrefix ?? "-")).toBe(true);
+        expect(config.databaseUrl).toMatch(/^postgresql:\/\/u:p@livetally-pg-rw:5432\//);
+        if (c.name !== "setup")
+          expect(config.kafka.sasl).toEqual({ username: `livetally-${c.name}`, password: "secret" });
       }
       const args = registration.containers[0].command.slice(2);
       expect(parseRegistrationArgs(args, {}, 0)).toEqual({
@@ -185,9 +196,9 @@ describe("the services", () => {
     expect(jaas).toMatch(
       /^org\.apache\.flink\.kafka\.shaded\.org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule required/,
     );
-    expect(jaas).toContain('username="livetally-flink" password="$(KAFKA_PASSWORD)";');
-    // Kubernetes expands $(VAR) only from entries defined before.
-    expect(names.indexOf("KAFKA_PASSWORD")).toBeLessThan(names.indexOf("KAFKA_SASL_JAAS_CONFIG"));
+    // The SQL runner fills the password into the JAAS line from KAFKA_PASSWORD_FILE.
+    expect(jaas).toContain('username="livetally-flink" password="${KAFKA_PASSWORD}";');
+    expect(names).toContain("KAFKA_PASSWORD_FILE");
     for (const name of [
       "KAFKA_BOOTSTRAP_SERVERS",
       "SCHEMA_REGISTRY_URL",
@@ -196,11 +207,40 @@ describe("the services", () => {
       "JDBC_PASSWORD",
     ]) {
       expect(sql).toContain(`\${${name}}`);
-      expect(names).toContain(name);
     }
+    // Every placeholder is set, as a value or as the file of a mounted Secret.
     const code = sql.replace(/--.*$/gm, "");
     const used = new Set([...code.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]));
-    for (const name of used) expect(names, name).toContain(name);
+    for (const name of used)
+      expect(
+        [name, `${name}_FILE`].filter((n) => names.includes(n)),
+        name,
+      ).toHaveLength(1);
+  });
+
+  it("the Flink job reads its credentials from the files of mounted Secrets, not from Secret env vars", () => {
+    const pod = find(kind, "FlinkDeployment", "livetally-tally").spec.podTemplate.spec;
+    const container = pod.containers[0] as Json;
+    expect((container.env as Json[]).filter((e) => e.valueFrom)).toEqual([]);
+    const files = Object.fromEntries(
+      (container.env as Json[]).filter((e) => e.name.endsWith("_FILE")).map((e) => [e.name, e.value]),
+    );
+    expect(files).toEqual({
+      KAFKA_PASSWORD_FILE: "/var/run/secrets/livetally/kafka/password",
+      JDBC_PASSWORD_FILE: "/var/run/secrets/livetally/database/password",
+    });
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([
+        { name: "secret-kafka", secret: { secretName: kafkaUsers.flink, defaultMode: 0o440 } },
+        { name: "secret-database", secret: { secretName: "livetally-pg-app", defaultMode: 0o440 } },
+      ]),
+    );
+    expect(container.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: "secret-kafka", mountPath: "/var/run/secrets/livetally/kafka", readOnly: true },
+        { name: "secret-database", mountPath: "/var/run/secrets/livetally/database", readOnly: true },
+      ]),
+    );
   });
 
   it("the Flink job runs the SQL scripts of flink-sql/sql in order", () => {

@@ -46,7 +46,7 @@ chart: node_modules ## Regenerate the Helm chart in charts/livetally from the cd
 	$(CDK8S)/helm/generate.ts
 
 .PHONY: validate
-validate: node_modules helm ## Validate both profiles and the chart: schemas, cross-references, helm lint/template.
+validate: node_modules helm linters ## Validate both profiles and the chart: schemas, cross-references, helm lint/template, Checkov and kube-score.
 	$(CDK8S)/validate/run.ts
 
 .PHONY: images

@@ -14,8 +14,17 @@ export const profiles: readonly Profile[] = ["kind", "production"];
 
 /** A container's resources, exactly as Kubernetes takes them. */
 export interface Resources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly memory: string; readonly cpu?: string };
+  readonly requests: { readonly cpu: string; readonly memory: string; readonly "ephemeral-storage"?: string };
+  readonly limits: { readonly memory: string; readonly cpu?: string; readonly "ephemeral-storage"?: string };
+}
+
+/**
+ * The resources of a container whose pod livetally defines itself: its writable layer, emptyDirs
+ * and logs are bounded too, so one runaway container cannot fill a node's disk.
+ */
+export interface ContainerResources extends Resources {
+  readonly requests: Resources["requests"] & { readonly "ephemeral-storage": string };
+  readonly limits: Resources["limits"] & { readonly "ephemeral-storage": string };
 }
 
 /** How Kubernetes pulls an image. */
@@ -50,7 +59,7 @@ export interface PlatformConfig {
     readonly resources: Resources;
     readonly antiAffinity: "preferred" | "required";
   };
-  readonly registry: { readonly replicas: number; readonly resources: Resources };
+  readonly registry: { readonly replicas: number; readonly resources: ContainerResources };
   readonly flink: {
     readonly parallelism: number;
     readonly slotsPerTaskManager: number;
@@ -61,9 +70,9 @@ export interface PlatformConfig {
     readonly checkpointAccessMode: "ReadWriteOnce" | "ReadWriteMany";
     readonly checkpointIntervalMs: number;
   };
-  readonly voting: { readonly replicas: number; readonly resources: Resources };
-  readonly registration: { readonly resources: Resources };
-  readonly setup: { readonly resources: Resources };
+  readonly voting: { readonly replicas: number; readonly resources: ContainerResources };
+  readonly registration: { readonly resources: ContainerResources };
+  readonly setup: { readonly resources: ContainerResources };
   readonly grafana: {
     readonly enabled: boolean;
     /** The Secret holding `admin-user` and `admin-password`. */
@@ -71,7 +80,7 @@ export interface PlatformConfig {
     /** Whether the platform creates that Secret with a random password. */
     readonly createAdminSecret: boolean;
     readonly replicas: number;
-    readonly resources: Resources;
+    readonly resources: ContainerResources;
     /** NodePort on kind, where the node's port is mapped to the host; ClusterIP behind an ingress. */
     readonly serviceType: "NodePort" | "ClusterIP";
   };
@@ -88,6 +97,14 @@ export interface PlatformConfig {
 
 function resources(cpu: string, memory: string): Resources {
   return { requests: { cpu, memory }, limits: { memory } };
+}
+
+/** Memory and scratch space are requested as much as they are capped; CPU is not capped (no throttling). */
+function containerResources(cpu: string, memory: string, ephemeral: string): ContainerResources {
+  return {
+    requests: { cpu, memory, "ephemeral-storage": ephemeral },
+    limits: { memory, "ephemeral-storage": ephemeral },
+  };
 }
 
 export function platformConfig(profile: Profile): PlatformConfig {
@@ -115,7 +132,10 @@ export function platformConfig(profile: Profile): PlatformConfig {
     },
     registry: {
       replicas: small ? 1 : 2,
-      resources: small ? resources("100m", "512Mi") : resources("500m", "1Gi"),
+      // Its only writable path is /tmp.
+      resources: small
+        ? containerResources("100m", "512Mi", "256Mi")
+        : containerResources("500m", "1Gi", "256Mi"),
     },
     flink: {
       parallelism: small ? 1 : 6,
@@ -128,16 +148,25 @@ export function platformConfig(profile: Profile): PlatformConfig {
     },
     voting: {
       replicas: small ? 1 : 3,
-      resources: small ? resources("100m", "192Mi") : resources("500m", "512Mi"),
+      resources: small
+        ? containerResources("100m", "192Mi", "256Mi")
+        : containerResources("500m", "512Mi", "256Mi"),
     },
-    registration: { resources: small ? resources("100m", "256Mi") : resources("500m", "512Mi") },
-    setup: { resources: resources("50m", "128Mi") },
+    registration: {
+      resources: small
+        ? containerResources("100m", "256Mi", "256Mi")
+        : containerResources("500m", "512Mi", "256Mi"),
+    },
+    setup: { resources: containerResources("50m", "128Mi", "128Mi") },
     grafana: {
       enabled: true,
       adminSecret: grafanaNames.adminSecret,
       createAdminSecret: true,
       replicas: 1,
-      resources: small ? resources("50m", "192Mi") : resources("250m", "512Mi"),
+      // Grafana's SQLite database and plugins live in an emptyDir.
+      resources: small
+        ? containerResources("50m", "192Mi", "512Mi")
+        : containerResources("250m", "512Mi", "512Mi"),
       serviceType: small ? "NodePort" : "ClusterIP",
     },
     election: { voters: small ? 1000 : 100_000, seed: 42, votingRateLimit: small ? 20 : 500 },

@@ -9,6 +9,7 @@ import { synthesize } from "./app.js";
 import { platformConfig } from "./config.js";
 import { dockerBuild, dockerfileArgs, imageBuilds } from "./images.js";
 import { flink, services } from "./names.js";
+import { RUN_AS_ID } from "./lib/security.js";
 
 // The build test compiles the services with tsc.
 vi.setConfig({ testTimeout: 120_000 });
@@ -70,6 +71,10 @@ describe("the services image", () => {
   it("exposes the metrics port and starts with an exec-form command", () => {
     expect(steps.find((s) => s.op === "EXPOSE")?.args).toBe(String(services.httpPort));
     expect(steps.find((s) => s.op === "CMD")?.args).toMatch(/^\[/);
+  });
+
+  it("runs as the user and group the manifests run it as", () => {
+    expect(steps.filter((s) => s.op === "USER").at(-1)?.args).toBe(`${RUN_AS_ID}:${RUN_AS_ID}`);
   });
 
   it("compiles every entrypoint the manifests run", async () => {

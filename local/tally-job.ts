@@ -109,7 +109,9 @@ interface JobOverview {
 
 async function flinkGet<T>(path: string): Promise<T> {
   const response = await fetch(`${endpoints().flinkRestUrl}${path}`, { signal: AbortSignal.timeout(5000) });
-  if (!response.ok) throw new Error(`Flink REST ${path}: ${response.status}`);
+  if (!response.ok) {
+    throw Object.assign(new Error(`Flink REST ${path}: ${response.status}`), { status: response.status });
+  }
   return (await response.json()) as T;
 }
 

@@ -35,6 +35,34 @@ const resources: Schema = {
     },
   },
 };
+/** The resources of a container whose pod livetally defines: with its scratch space (ephemeral-storage). */
+const containerResources: Schema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["requests", "limits"],
+  properties: {
+    requests: {
+      type: "object",
+      additionalProperties: false,
+      required: ["cpu", "memory", "ephemeral-storage"],
+      properties: {
+        cpu: cpuQuantity,
+        memory: quantity("memory request"),
+        "ephemeral-storage": quantity("ephemeral-storage request"),
+      },
+    },
+    limits: {
+      type: "object",
+      additionalProperties: false,
+      required: ["memory", "ephemeral-storage"],
+      properties: {
+        cpu: cpuQuantity,
+        memory: quantity("memory limit"),
+        "ephemeral-storage": quantity("ephemeral-storage limit"),
+      },
+    },
+  },
+};
 const flinkProcess = (what: string): Schema[] => [
   { type: "number", exclusiveMinimum: 0, description: `${what} CPU cores` },
   {
@@ -112,7 +140,7 @@ export const chartValues: readonly ChartValue[] = [
   {
     path: "registry.resources",
     description: "Resources of each Apicurio Registry replica.",
-    schema: resources,
+    schema: containerResources,
   },
   { path: "flink.parallelism", description: "Parallelism of the tally job.", schema: count(1) },
   { path: "flink.slotsPerTaskManager", description: "Task slots per TaskManager.", schema: count(1) },
@@ -130,12 +158,20 @@ export const chartValues: readonly ChartValue[] = [
     schema: { enum: ["ReadWriteOnce", "ReadWriteMany"] },
   },
   { path: "voting.replicas", description: "Voting service replicas.", schema: count(1) },
-  { path: "voting.resources", description: "Resources of each voting service replica.", schema: resources },
-  { path: "registration.resources", description: "Resources of the registration Job.", schema: resources },
+  {
+    path: "voting.resources",
+    description: "Resources of each voting service replica.",
+    schema: containerResources,
+  },
+  {
+    path: "registration.resources",
+    description: "Resources of the registration Job.",
+    schema: containerResources,
+  },
   {
     path: "setup.resources",
     description: "Resources of the setup step (migrations, Avro schemas).",
-    schema: resources,
+    schema: containerResources,
   },
   {
     path: "grafana.enabled",
@@ -154,7 +190,7 @@ export const chartValues: readonly ChartValue[] = [
     schema: { type: "boolean" },
   },
   { path: "grafana.replicas", description: "Grafana replicas.", schema: count(1) },
-  { path: "grafana.resources", description: "Resources of Grafana.", schema: resources },
+  { path: "grafana.resources", description: "Resources of Grafana.", schema: containerResources },
   {
     path: "grafana.serviceType",
     description: "NodePort (kind maps it to localhost:3000) or ClusterIP (behind your ingress).",

@@ -59,6 +59,21 @@ describe("FlinkJob", () => {
     expect(one(set, "PersistentVolumeClaim").spec.accessModes).toEqual(["ReadWriteMany"]);
   });
 
+  it("binds its ServiceAccount to a Role naming each verb, no wildcard and no Services", () => {
+    const objects = synth(props);
+    const role = one(objects, "Role");
+    expect(one(objects, "RoleBinding").subjects).toEqual([
+      { kind: "ServiceAccount", name: "livetally-flink" },
+    ]);
+    expect(JSON.stringify(role.rules)).not.toContain("*");
+    expect(role.rules.flatMap((r: Json) => r.resources)).toEqual([
+      "pods",
+      "configmaps",
+      "deployments",
+      "deployments/finalizers",
+    ]);
+  });
+
   it("refuses a Flink release the operator does not know", () => {
     expect(flinkVersionEnum("2.0.1")).toBe("v2_0");
     expect(() => flinkVersionEnum("0.1.0")).toThrow(/knows no flinkVersion v0_1/);

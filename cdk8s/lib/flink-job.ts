@@ -10,9 +10,13 @@ import {
 import type { FlinkProcess, PullPolicy } from "../config.js";
 import { flink, kafka, kafkaUsers, kafkaUserSecretKeys, postgres, registry } from "../names.js";
 import { meta } from "./meta.js";
+import { secretFilesJson } from "./secret-files.js";
 import { restrictedContainerJson, restrictedPodJson } from "./security.js";
 
-/** The flink user of the official Flink images. */
+/**
+ * The flink user of the official Flink images, not one above 10000: the image's entrypoint rewrites
+ * /opt/flink/conf, which belongs to that user.
+ */
 const FLINK_UID = 9999;
 
 export interface FlinkJobProps {
@@ -53,10 +57,9 @@ export class FlinkJob extends Construct {
     });
     this.rbac();
 
-    const secretEnv = (name: string, secret: string, key: string) => ({
-      name,
-      valueFrom: { secretKeyRef: { name: secret, key } },
-    });
+    // The SQL runner fills ${NAME} from the file NAME_FILE names: the credentials stay files.
+    const kafkaUser = secretFilesJson("kafka", kafkaUsers.flink);
+    const database = secretFilesJson("database", postgres.appSecret);
     const value = (name: string, v: string) => ({ name, value: v });
     const data = (path: string) => `file://${flink.checkpointDir}/${path}`;
 
@@ -95,11 +98,11 @@ export class FlinkJob extends Construct {
                   value("KAFKA_BOOTSTRAP_SERVERS", `${kafka.bootstrapService}:${kafka.port}`),
                   value("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
                   value("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
-                  secretEnv("KAFKA_PASSWORD", kafkaUsers.flink, kafkaUserSecretKeys.password),
+                  value("KAFKA_PASSWORD_FILE", kafkaUser.file(kafkaUserSecretKeys.password)),
                   // Strimzi's ready-made sasl.jaas.config names Kafka's login module; the SQL Kafka
-                  // connector relocates Kafka's classes, so the JAAS line is built here, from the
-                  // password above (Kubernetes expands $(VAR) from earlier entries).
-                  value("KAFKA_SASL_JAAS_CONFIG", scramJaasConfig(kafkaUsers.flink, "$(KAFKA_PASSWORD)")),
+                  // connector relocates Kafka's classes, so the JAAS line is built here. The runner
+                  // fills the ${KAFKA_PASSWORD} in it from the file above.
+                  value("KAFKA_SASL_JAAS_CONFIG", scramJaasConfig(kafkaUsers.flink, "${KAFKA_PASSWORD}")),
                   value(
                     "SCHEMA_REGISTRY_URL",
                     `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
@@ -108,14 +111,23 @@ export class FlinkJob extends Construct {
                     "JDBC_URL",
                     `jdbc:postgresql://${postgres.rwService}:${postgres.port}/${postgres.appDatabase}`,
                   ),
-                  secretEnv("JDBC_USER", postgres.appSecret, "username"),
-                  secretEnv("JDBC_PASSWORD", postgres.appSecret, "password"),
+                  // CloudNativePG's app Secret holds the owner's name and password.
+                  value("JDBC_USER", postgres.appOwner),
+                  value("JDBC_PASSWORD_FILE", database.file("password")),
                   value("FLINK_CHECKPOINT_INTERVAL", `${props.checkpointIntervalMs} ms`),
                 ],
-                volumeMounts: [{ name: "flink-data", mountPath: flink.checkpointDir }],
+                volumeMounts: [
+                  { name: "flink-data", mountPath: flink.checkpointDir },
+                  kafkaUser.mount,
+                  database.mount,
+                ],
               },
             ],
-            volumes: [{ name: "flink-data", persistentVolumeClaim: { claimName: flink.checkpointClaim } }],
+            volumes: [
+              { name: "flink-data", persistentVolumeClaim: { claimName: flink.checkpointClaim } },
+              kafkaUser.volume,
+              database.volume,
+            ],
           },
         },
         job: {
@@ -130,17 +142,14 @@ export class FlinkJob extends Construct {
     });
   }
 
-  /** The JobManager creates TaskManager pods and keeps HA state in ConfigMaps. */
+  /** The JobManager's ServiceAccount, bound to exactly the calls it makes (flinkRoleRules). */
   private rbac(): void {
     new k8s.KubeServiceAccount(this, "service-account", {
       metadata: meta(flink.serviceAccount, "flink"),
     });
     new k8s.KubeRole(this, "role", {
       metadata: meta(flink.serviceAccount, "flink"),
-      rules: [
-        { apiGroups: [""], resources: ["pods", "configmaps", "services"], verbs: ["*"] },
-        { apiGroups: ["apps"], resources: ["deployments", "deployments/finalizers"], verbs: ["*"] },
-      ],
+      rules: flinkRoleRules,
     });
     new k8s.KubeRoleBinding(this, "role-binding", {
       metadata: meta(flink.serviceAccount, "flink"),
@@ -149,6 +158,32 @@ export class FlinkJob extends Construct {
     });
   }
 }
+
+/**
+ * What the JobManager of a native-mode application cluster with Kubernetes HA calls, and nothing
+ * else; the operator creates the JobManager's Deployment and Services with its own account.
+ * - pods: create, delete, get, list, watch — it starts and stops TaskManager pods, lists them to
+ *   recover its workers after a failover and watches them for exits.
+ * - configmaps: create, get, list, watch, update, delete, deletecollection — leader election and
+ *   HA metadata (created, read, replaced under a resource version), the TaskManagers' leader
+ *   retrieval (an informer: list and watch), and clean-up when the job ends (one ConfigMap, and
+ *   all of the cluster's by label, which the client sends as one collection delete).
+ * - apps deployments: get, delete — it reads its own Deployment's uid to make it the owner of the
+ *   TaskManager pods, and deletes it when the application finishes or is cancelled.
+ * - apps deployments/finalizers: update — the owner reference blocks the owner's deletion, which
+ *   clusters enforcing OwnerReferencesPermissionEnforcement allow only with this verb.
+ * No services: the JobManager only updates its Service with host networking, which is off here.
+ */
+export const flinkRoleRules: k8s.PolicyRule[] = [
+  { apiGroups: [""], resources: ["pods"], verbs: ["create", "delete", "get", "list", "watch"] },
+  {
+    apiGroups: [""],
+    resources: ["configmaps"],
+    verbs: ["create", "get", "list", "watch", "update", "delete", "deletecollection"],
+  },
+  { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "delete"] },
+  { apiGroups: ["apps"], resources: ["deployments/finalizers"], verbs: ["update"] },
+];
 
 /** The JAAS line for SCRAM with the flink-sql-connector-kafka jar, whose Kafka classes are shaded. */
 export function scramJaasConfig(username: string, password: string): string {

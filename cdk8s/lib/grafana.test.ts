@@ -5,7 +5,10 @@ import { chartObjects, type K8sObject } from "./meta.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resources = { requests: { cpu: "50m", memory: "192Mi" }, limits: { memory: "192Mi" } };
+const resources = {
+  requests: { cpu: "50m", memory: "192Mi", "ephemeral-storage": "512Mi" },
+  limits: { memory: "192Mi", "ephemeral-storage": "512Mi" },
+};
 const props: GrafanaProps = { grafanaVersion: "12.0.0", resources };
 
 function synth(p: GrafanaProps): K8sObject[] {
@@ -37,6 +40,26 @@ describe("Grafana", () => {
     expect(find(objects, "Secret", "livetally-grafana-admin")?.stringData["admin-user"]).toBe("admin");
   });
 
+  it("reads its credentials from files, and is alive without its database", () => {
+    const objects = synth(props);
+    const container = find(objects, "Deployment", "livetally-grafana")?.spec.template.spec.containers[0];
+    const env = Object.fromEntries((container.env as Json[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      GF_SECURITY_ADMIN_USER: "$__file{/var/run/secrets/livetally/admin/admin-user}",
+      GF_SECURITY_ADMIN_PASSWORD: "$__file{/var/run/secrets/livetally/admin/admin-password}",
+    });
+    expect((container.env as Json[]).filter((e) => e.valueFrom)).toEqual([]);
+    const datasources = find(objects, "ConfigMap", "livetally-grafana-datasources")?.data["datasources.yaml"];
+    expect(datasources).toContain("password: $__file{/var/run/secrets/livetally/database/password}");
+    expect(container.volumeMounts).toContainEqual({
+      mountPath: "/var/run/secrets/livetally/database",
+      name: "secret-database",
+      readOnly: true,
+    });
+    expect(container.livenessProbe.httpGet.path).toBe("/healthz");
+    expect(container.readinessProbe.httpGet.path).toBe("/api/health");
+  });
+
   it("uses an admin Secret it is given, and a NodePort when asked", () => {
     const objects = synth({
       ...props,
@@ -45,10 +68,11 @@ describe("Grafana", () => {
       serviceType: "NodePort",
     });
     expect(objects.filter((o) => o.kind === "Secret")).toEqual([]);
-    const env = find(objects, "Deployment", "livetally-grafana")?.spec.template.spec.containers[0]
-      .env as Json[];
-    const admin = env.find((e) => e.name === "GF_SECURITY_ADMIN_PASSWORD");
-    expect(admin?.valueFrom.secretKeyRef).toMatchObject({ name: "own-admin", key: "admin-password" });
+    const pod = find(objects, "Deployment", "livetally-grafana")?.spec.template.spec;
+    expect(pod.volumes).toContainEqual({
+      name: "secret-admin",
+      secret: { secretName: "own-admin", defaultMode: 0o440 },
+    });
     const service = find(objects, "Service", "livetally-grafana")?.spec;
     expect(service).toMatchObject({ type: "NodePort", ports: [{ port: 3000, nodePort: 30300 }] });
   });

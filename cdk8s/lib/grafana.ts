@@ -1,28 +1,16 @@
 import { Construct } from "constructs";
-import {
-  ConfigMap,
-  Deployment,
-  EnvValue,
-  Probe,
-  Secret,
-  Service,
-  ServiceType,
-  Volume,
-  k8s,
-} from "cdk8s-plus-33";
+import { ConfigMap, Deployment, EnvValue, Probe, Service, ServiceType, Volume, k8s } from "cdk8s-plus-33";
 import { stringify } from "yaml";
-import type { PlatformConfig, Resources } from "../config.js";
+import type { ContainerResources, PlatformConfig } from "../config.js";
 import { grafana, postgres } from "../names.js";
 import { GeneratedSecret } from "./generated-secret.js";
 import { componentLabels, meta } from "./meta.js";
-import { restrictedContainer } from "./security.js";
+import { secretFiles } from "./secret-files.js";
+import { restrictedContainer, restrictedPodSecurity } from "./security.js";
 import { workloadResources } from "./service-container.js";
 
 /** The label Grafana's dashboard sidecar (kube-prometheus-stack, the Grafana chart) watches for. */
 export const DASHBOARD_LABEL = "grafana_dashboard";
-
-/** The grafana user of the official image. */
-const GRAFANA_UID = 472;
 
 export interface GrafanaProps {
   /** The release of the official grafana/grafana image (GRAFANA_VERSION). */
@@ -35,7 +23,7 @@ export interface GrafanaProps {
   readonly createAdminSecret?: boolean;
   /** @default 1 */
   readonly replicas?: number;
-  readonly resources: Resources;
+  readonly resources: ContainerResources;
   /** @default "ClusterIP" */
   readonly serviceType?: PlatformConfig["grafana"]["serviceType"];
 }
@@ -62,9 +50,11 @@ export class Grafana extends Construct {
       metadata: meta(grafana.dashboardsConfigMap, "grafana", { [DASHBOARD_LABEL]: "1" }),
       data: props.dashboards ?? {},
     });
+    const admin = secretFiles(this, "admin", adminSecret);
+    const reader = secretFiles(this, "database", postgres.grafanaSecret);
     new k8s.KubeConfigMap(this, "datasources", {
       metadata: meta(grafana.datasourcesConfigMap, "grafana"),
-      data: { "datasources.yaml": stringify(datasources(), { lineWidth: 0 }) },
+      data: { "datasources.yaml": stringify(datasources(reader.file("password")), { lineWidth: 0 }) },
     });
     new k8s.KubeConfigMap(this, "providers", {
       metadata: meta(grafana.dashboardProvidersConfigMap, "grafana"),
@@ -87,32 +77,34 @@ export class Grafana extends Construct {
       },
     });
 
-    const admin = Secret.fromSecretName(this, "admin-secret", adminSecret);
-    const reader = Secret.fromSecretName(this, "reader-secret", postgres.grafanaSecret);
     const configMap = (cmId: string, name: string) => ConfigMap.fromConfigMapName(this, cmId, name);
-    const health = Probe.fromHttpGet("/api/health", { port: grafana.port });
+    const probe = (path: string) => Probe.fromHttpGet(path, { port: grafana.port });
     const podLabels = componentLabels("grafana", grafana.name);
     const deployment = new Deployment(this, "deployment", {
       metadata: meta(grafana.name, "grafana"),
       replicas: props.replicas ?? 1,
       podMetadata: { labels: podLabels },
-      securityContext: { ensureNonRoot: true, user: GRAFANA_UID, group: GRAFANA_UID, fsGroup: GRAFANA_UID },
+      // Not the image's uid 472: the image runs as any user, and all it writes goes to the emptyDirs below.
+      securityContext: restrictedPodSecurity,
       containers: [
         {
           name: "grafana",
           image: `grafana/grafana:${props.grafanaVersion}`,
           ports: [{ number: grafana.port, name: "http" }],
           envVariables: {
-            GF_SECURITY_ADMIN_USER: EnvValue.fromSecretValue({ secret: admin, key: "admin-user" }),
-            GF_SECURITY_ADMIN_PASSWORD: EnvValue.fromSecretValue({ secret: admin, key: "admin-password" }),
+            // Grafana reads $__file{} itself. The image's GF_*__FILE variables would not do: its
+            // entrypoint exports the file's content into grafana-server's environment.
+            GF_SECURITY_ADMIN_USER: EnvValue.fromValue(`$__file{${admin.file("admin-user")}}`),
+            GF_SECURITY_ADMIN_PASSWORD: EnvValue.fromValue(`$__file{${admin.file("admin-password")}}`),
             GF_ANALYTICS_REPORTING_ENABLED: EnvValue.fromValue("false"),
             GF_ANALYTICS_CHECK_FOR_UPDATES: EnvValue.fromValue("false"),
             // The root filesystem is read-only: log to the console only.
             GF_LOG_MODE: EnvValue.fromValue("console"),
-            LIVETALLY_PG_PASSWORD: EnvValue.fromSecretValue({ secret: reader, key: "password" }),
           },
-          securityContext: { ...restrictedContainer, user: GRAFANA_UID, group: GRAFANA_UID },
+          securityContext: restrictedContainer,
           volumeMounts: [
+            admin.mount,
+            reader.mount,
             { path: "/var/lib/grafana", volume: Volume.fromEmptyDir(this, "data", "data") },
             { path: "/tmp", volume: Volume.fromEmptyDir(this, "tmp", "tmp") },
             {
@@ -140,8 +132,10 @@ export class Grafana extends Construct {
               ),
             },
           ],
-          liveness: health,
-          readiness: health,
+          // Ready once its database answers; alive while its web server does, so that a slow
+          // database makes Grafana unready, never restarts it.
+          liveness: probe("/healthz"),
+          readiness: probe("/api/health"),
         },
       ],
     });
@@ -162,7 +156,8 @@ export class Grafana extends Construct {
   }
 }
 
-function datasources() {
+/** Grafana's datasources; the dashboard role's password is read from the file given. */
+function datasources(passwordFile: string) {
   return {
     apiVersion: 1,
     datasources: [
@@ -173,8 +168,8 @@ function datasources() {
         url: `${postgres.rwService}:${postgres.port}`,
         user: postgres.grafanaRole,
         jsonData: { database: postgres.appDatabase, sslmode: "require", postgresVersion: 1700 },
-        // Grafana expands environment variables in provisioning files.
-        secureJsonData: { password: "$LIVETALLY_PG_PASSWORD" },
+        // Grafana expands $__file{} in provisioning files.
+        secureJsonData: { password: `$__file{${passwordFile}}` },
         isDefault: true,
       },
       {

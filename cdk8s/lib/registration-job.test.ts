@@ -5,7 +5,10 @@ import { RegistrationJob, type RegistrationJobProps } from "./registration-job.j
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "256Mi" } };
+const resources = {
+  requests: { cpu: "100m", memory: "256Mi", "ephemeral-storage": "256Mi" },
+  limits: { memory: "256Mi", "ephemeral-storage": "256Mi" },
+};
 const props: RegistrationJobProps = {
   image: "registry.example/livetally-services:1.2.3",
   imagePullPolicy: "IfNotPresent",

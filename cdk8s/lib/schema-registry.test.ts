@@ -5,7 +5,10 @@ import { SchemaRegistry, type SchemaRegistryProps } from "./schema-registry.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resources = { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "512Mi" } };
+const resources = {
+  requests: { cpu: "100m", memory: "512Mi", "ephemeral-storage": "256Mi" },
+  limits: { memory: "512Mi", "ephemeral-storage": "256Mi" },
+};
 const props: SchemaRegistryProps = { apicurioVersion: "3.0.0", resources };
 
 function synth(p: SchemaRegistryProps): K8sObject[] {
@@ -23,6 +26,24 @@ describe("SchemaRegistry", () => {
     const [container] = deployment(objects).spec.template.spec.containers as Json[];
     expect(container?.image).toBe("quay.io/apicurio/apicurio-registry:3.0.0");
     expect(container?.resources).toEqual(resources);
+  });
+
+  it("reads its database credentials from the files of their Secret", () => {
+    const pod = deployment(synth(props)).spec.template.spec;
+    const env = Object.fromEntries((pod.containers[0].env as Json[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      APICURIO_DATASOURCE_USERNAME_FILE: "/var/run/secrets/livetally/database/username",
+      APICURIO_DATASOURCE_PASSWORD_FILE: "/var/run/secrets/livetally/database/password",
+    });
+    expect(pod.volumes).toContainEqual({
+      name: "secret-database",
+      secret: { secretName: "livetally-pg-registry", defaultMode: 0o440 },
+    });
+    expect(pod.securityContext).toMatchObject({
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      supplementalGroups: [0],
+    });
   });
 
   it("runs the replicas it is told, with a budget when asked", () => {

@@ -1,13 +1,17 @@
 import { Capability, SeccompProfileType, type ContainerSecurityContextProps } from "cdk8s-plus-33";
 
-/** The user the service image runs as (node's `node` user in the official images). */
-export const SERVICE_UID = 1000;
+/**
+ * The user and group livetally's containers run as, above 10000: no user of a node's has it, so a
+ * process that escaped its container would own nothing there. The services image runs as it too
+ * (producers/Dockerfile); Grafana's and Apicurio Registry's images run as any user.
+ */
+export const RUN_AS_ID = 10001;
 
 /** Pod Security Standards "restricted", plus a read-only root filesystem. */
 export const restrictedContainer: ContainerSecurityContextProps = {
   ensureNonRoot: true,
-  user: SERVICE_UID,
-  group: SERVICE_UID,
+  user: RUN_AS_ID,
+  group: RUN_AS_ID,
   privileged: false,
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
@@ -42,7 +46,7 @@ export function restrictedPodJson(uid: number) {
 /** The pod-level half of the restricted context, for cdk8s-plus workloads. */
 export const restrictedPodSecurity = {
   ensureNonRoot: true,
-  user: SERVICE_UID,
-  group: SERVICE_UID,
-  fsGroup: SERVICE_UID,
+  user: RUN_AS_ID,
+  group: RUN_AS_ID,
+  fsGroup: RUN_AS_ID,
 };

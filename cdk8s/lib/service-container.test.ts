@@ -6,7 +6,10 @@ import { servicesWorkload, type ServicesWorkloadOptions } from "./service-contai
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resources = (memory: string) => ({ requests: { cpu: "100m", memory }, limits: { memory } });
+const resources = (memory: string) => ({
+  requests: { cpu: "100m", memory, "ephemeral-storage": "64Mi" },
+  limits: { memory, "ephemeral-storage": "64Mi" },
+});
 const options: ServicesWorkloadOptions = {
   name: "livetally-example",
   image: "registry.example/livetally-services:1.2.3",
@@ -37,18 +40,35 @@ describe("servicesWorkload", () => {
     for (const c of [setup, service]) {
       expect(c).toMatchObject({ image: options.image, imagePullPolicy: "Never" });
       expect(c.envFrom).toEqual([{ configMapRef: { name: "livetally-services" } }]);
-      expect(c.volumeMounts).toEqual([{ mountPath: "/tmp", name: "tmp" }]);
+      expect(c.volumeMounts.slice(0, 2)).toEqual([
+        { mountPath: "/tmp", name: "tmp" },
+        { mountPath: "/var/run/secrets/livetally/database", name: "secret-database", readOnly: true },
+      ]);
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
     }
     expect(setup.resources).toEqual(options.setupResources);
     expect(service.resources).toEqual(options.resources);
-    expect(pod.spec.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
+    expect(pod.spec.volumes).toEqual([
+      { name: "tmp", emptyDir: {} },
+      { name: "secret-database", secret: { secretName: "livetally-pg-app", defaultMode: 0o440 } },
+      { name: "secret-kafka", secret: { secretName: "livetally-voting", defaultMode: 0o440 } },
+    ]);
   });
 
   it("gives only the service its Kafka principal, its probes and the metrics port", () => {
-    const env = (c: Json) => (c.env as Json[]).map((e) => e.name);
-    expect(env(setup)).toEqual(["DATABASE_URL"]);
-    expect(env(service)).toEqual(["DATABASE_URL", "KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"]);
+    const env = (c: Json) => Object.fromEntries((c.env as Json[]).map((e) => [e.name, e.value]));
+    expect(env(setup)).toEqual({ DATABASE_URL_FILE: "/var/run/secrets/livetally/database/uri" });
+    expect(env(service)).toEqual({
+      DATABASE_URL_FILE: "/var/run/secrets/livetally/database/uri",
+      KAFKA_SASL_USERNAME: "livetally-voting",
+      KAFKA_SASL_PASSWORD_FILE: "/var/run/secrets/livetally/kafka/password",
+    });
+    expect(service.volumeMounts[2]).toEqual({
+      mountPath: "/var/run/secrets/livetally/kafka",
+      name: "secret-kafka",
+      readOnly: true,
+    });
+    expect(setup.volumeMounts).toHaveLength(2);
     expect(setup.readinessProbe).toBeUndefined();
     expect(service.readinessProbe.httpGet).toMatchObject({ path: "/readyz", port: 9464 });
     expect(service.ports).toEqual([{ containerPort: 9464, name: "metrics" }]);
@@ -63,6 +83,6 @@ describe("servicesWorkload", () => {
       "prometheus.io/scrape": "true",
       "prometheus.io/port": "9464",
     });
-    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000 });
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 });
   });
 });

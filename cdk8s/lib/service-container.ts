@@ -4,15 +4,16 @@ import {
   Env,
   EnvValue,
   Probe,
-  Secret,
   Volume,
   type ContainerProps,
+  type IConfigMap,
   type Workload,
   type WorkloadProps,
 } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
-import type { PullPolicy, Resources } from "../config.js";
+import type { ContainerResources, PullPolicy } from "../config.js";
 import { kafkaUsers, kafkaUserSecretKeys, postgres, services, type KafkaUserKey } from "../names.js";
+import { secretFiles, type SecretFiles } from "./secret-files.js";
 import { restrictedContainer, restrictedPodSecurity } from "./security.js";
 import { componentLabels, meta, setResources } from "./meta.js";
 
@@ -41,28 +42,34 @@ export interface ServiceProcess {
   readonly kafkaUser?: KafkaUserKey;
 }
 
+/** The credentials a process of the services image reads, as files. */
+interface ServiceCredentials {
+  /** The CloudNativePG app Secret: its `uri` is DATABASE_URL. */
+  readonly database: SecretFiles;
+  /** The Strimzi KafkaUser Secret of the process's principal: its `password`. */
+  readonly kafka?: SecretFiles;
+}
+
 /**
- * A container of the services image: shared settings from the services ConfigMap, credentials
- * from the Secrets the operators write, restricted security context.
+ * A container of the services image: shared settings from the services ConfigMap, credentials as
+ * files of the Secrets the operators write (the services read NAME_FILE), restricted security context.
  */
 function serviceContainer(
-  scope: Construct,
   pull: ServicesImage,
+  configMap: IConfigMap,
   o: ServiceProcess,
+  credentials: ServiceCredentials,
   /** Long-running processes answer /healthz and /readyz on the metrics port. */
   probes: boolean,
 ): ContainerProps {
-  const secret = (name: string) => Secret.fromSecretName(scope, `${o.name}-${name}`, name);
   const envVariables: Record<string, EnvValue> = {
-    DATABASE_URL: EnvValue.fromSecretValue({ secret: secret(postgres.appSecret), key: "uri" }),
+    DATABASE_URL_FILE: EnvValue.fromValue(credentials.database.file("uri")),
   };
-  if (o.kafkaUser) {
-    const user = kafkaUsers[o.kafkaUser];
-    envVariables.KAFKA_SASL_USERNAME = EnvValue.fromValue(user);
-    envVariables.KAFKA_SASL_PASSWORD = EnvValue.fromSecretValue({
-      secret: secret(user),
-      key: kafkaUserSecretKeys.password,
-    });
+  if (o.kafkaUser && credentials.kafka) {
+    envVariables.KAFKA_SASL_USERNAME = EnvValue.fromValue(kafkaUsers[o.kafkaUser]);
+    envVariables.KAFKA_SASL_PASSWORD_FILE = EnvValue.fromValue(
+      credentials.kafka.file(kafkaUserSecretKeys.password),
+    );
   }
   const health = (path: string) => Probe.fromHttpGet(path, { port: services.httpPort });
   return {
@@ -70,7 +77,7 @@ function serviceContainer(
     image: pull.image,
     imagePullPolicy: pull.imagePullPolicy as ContainerProps["imagePullPolicy"],
     command: ["node", o.entrypoint, ...(o.args ?? [])],
-    envFrom: [Env.fromConfigMap(ConfigMap.fromConfigMapName(scope, `${o.name}-config`, services.configMap))],
+    envFrom: [Env.fromConfigMap(configMap)],
     envVariables,
     securityContext: restrictedContainer,
     ...(probes
@@ -86,8 +93,8 @@ function serviceContainer(
 /** Sets the resources of a workload's containers and init containers, in order. */
 export function workloadResources(
   workload: Workload,
-  containers: readonly Resources[],
-  initContainers: readonly Resources[] = [],
+  containers: readonly ContainerResources[],
+  initContainers: readonly ContainerResources[] = [],
 ): void {
   const obj = ApiObject.of(workload);
   containers.forEach((r, i) => setResources(obj, `/spec/template/spec/containers/${i}/resources`, r));
@@ -97,9 +104,9 @@ export function workloadResources(
 /** What every workload of the services image takes: the image, and the resources of its two containers. */
 export interface ServicesPodProps extends ServicesImage {
   /** Resources of the service's container. */
-  readonly resources: Resources;
+  readonly resources: ContainerResources;
   /** Resources of the setup init container. */
-  readonly setupResources: Resources;
+  readonly setupResources: ContainerResources;
 }
 
 export interface ServicesWorkloadOptions extends ServicesPodProps {
@@ -117,7 +124,8 @@ export type ServicesPod = Required<
 /**
  * A workload of the services image, made by `create` from the pod it is given: setup first as the
  * init container (migrations and Avro schemas, idempotent), then the service. Both get a private
- * /tmp (the root filesystem is read-only), the restricted security context and their resources;
+ * /tmp (the root filesystem is read-only), their credentials as files, the restricted security
+ * context and their resources;
  * the pods carry the services' labels and scrape annotations.
  */
 export function servicesWorkload<W extends Workload>(
@@ -126,18 +134,25 @@ export function servicesWorkload<W extends Workload>(
   create: (pod: ServicesPod) => W,
 ): W {
   const tmp = { path: "/tmp", volume: Volume.fromEmptyDir(scope, "tmp", "tmp") };
+  const configMap = ConfigMap.fromConfigMapName(scope, "config", services.configMap);
+  const database = secretFiles(scope, "database", postgres.appSecret);
+  const kafka = o.service.kafkaUser
+    ? secretFiles(scope, "kafka", kafkaUsers[o.service.kafkaUser])
+    : undefined;
   const setup = serviceContainer(
-    scope,
     o,
+    configMap,
     { name: "setup", entrypoint: "producers/setup/main.js", args: ["--no-topics"] },
+    { database },
     false,
   );
+  const service = serviceContainer(o, configMap, o.service, { database, ...(kafka ? { kafka } : {}) }, true);
   const workload = create({
     metadata: meta(o.name, "services"),
     podMetadata: { labels: componentLabels("services", o.name), annotations: scrapeAnnotations },
     securityContext: restrictedPodSecurity,
-    initContainers: [{ ...setup, volumeMounts: [tmp] }],
-    containers: [{ ...serviceContainer(scope, o, o.service, true), volumeMounts: [tmp] }],
+    initContainers: [{ ...setup, volumeMounts: [tmp, database.mount] }],
+    containers: [{ ...service, volumeMounts: [tmp, database.mount, ...(kafka ? [kafka.mount] : [])] }],
   });
   workloadResources(workload, [o.resources], [o.setupResources]);
   return workload;

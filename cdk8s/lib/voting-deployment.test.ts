@@ -5,7 +5,10 @@ import { VotingDeployment, type VotingDeploymentProps } from "./voting-deploymen
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const resources = { requests: { cpu: "100m", memory: "192Mi" }, limits: { memory: "192Mi" } };
+const resources = {
+  requests: { cpu: "100m", memory: "192Mi", "ephemeral-storage": "256Mi" },
+  limits: { memory: "192Mi", "ephemeral-storage": "256Mi" },
+};
 const props: VotingDeploymentProps = {
   image: "registry.example/livetally-services:1.2.3",
   imagePullPolicy: "IfNotPresent",

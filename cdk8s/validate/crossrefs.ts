@@ -144,7 +144,10 @@ export function checkReferences(objects: readonly K8sObject[]): RefProblem[] {
   return problems;
 }
 
-/** Checks what every workload must have: resources, probes, a restricted security context, a pinned image. */
+/**
+ * Checks what every workload must have: resources, probes, a restricted security context, a pinned
+ * image, and no Secret in its environment.
+ */
 export function checkWorkloads(objects: readonly K8sObject[]): RefProblem[] {
   const problems: RefProblem[] = [];
   for (const o of objects) {
@@ -171,11 +174,19 @@ export function checkWorkloads(objects: readonly K8sObject[]): RefProblem[] {
       if (!operatorManaged) {
         if (!pinned(c.image)) fail(`${where}: image ${c.image} is not pinned`);
         const r = c.resources as { requests?: Json; limits?: Json } | undefined;
-        if (!r?.requests?.cpu || !r.requests.memory || !r.limits?.memory)
-          fail(`${where}: needs cpu and memory requests and a memory limit`);
+        const storage = "ephemeral-storage";
+        if (!r?.requests?.cpu || !r.requests.memory || !r.requests[storage])
+          fail(`${where}: needs cpu, memory and ${storage} requests`);
+        if (!r?.limits?.memory || !r.limits[storage]) fail(`${where}: needs memory and ${storage} limits`);
         if (!init && (!c.livenessProbe || !c.readinessProbe))
           fail(`${where}: needs liveness and readiness probes`);
       }
+      // Credentials are mounted as files, in the operators' pods too, where the linters do not look.
+      for (const e of (c.env ?? []) as Json[])
+        if (at(e, "valueFrom", "secretKeyRef"))
+          fail(`${where}: ${String(e.name)} comes from a Secret; mount the Secret as a file instead`);
+      for (const e of (c.envFrom ?? []) as Json[])
+        if (e.secretRef) fail(`${where}: takes a Secret's keys as variables; mount it as files instead`);
       const sc = (c.securityContext ?? {}) as Json;
       const nonRoot = sc.runAsNonRoot ?? pod.runAsNonRoot;
       const uid = sc.runAsUser ?? pod.runAsUser;
@@ -219,6 +230,28 @@ export function checkDefaultDeny(objects: readonly K8sObject[]): RefProblem[] {
   return problems;
 }
 
+/**
+ * No Role or ClusterRole grants a wildcard, in any rule: Checkov's own check reads the first rule
+ * only, and a `*` verb also grants verbs Kubernetes adds later.
+ */
+export function checkRbac(objects: readonly K8sObject[]): RefProblem[] {
+  const problems: RefProblem[] = [];
+  for (const o of objects.filter((x) => x.kind === "Role" || x.kind === "ClusterRole")) {
+    (at<Json[]>(o, "rules") ?? []).forEach((rule, i) => {
+      for (const field of ["apiGroups", "resources", "verbs", "nonResourceURLs"]) {
+        if (((rule[field] ?? []) as string[]).some((v) => v.includes("*")))
+          problems.push({ object: id(o), message: `rule ${i}: a wildcard in ${field}` });
+      }
+    });
+  }
+  return problems;
+}
+
 export function checkAll(objects: readonly K8sObject[]): RefProblem[] {
-  return [...checkReferences(objects), ...checkWorkloads(objects), ...checkDefaultDeny(objects)];
+  return [
+    ...checkReferences(objects),
+    ...checkWorkloads(objects),
+    ...checkDefaultDeny(objects),
+    ...checkRbac(objects),
+  ];
 }

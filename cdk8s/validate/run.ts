@@ -1,20 +1,25 @@
 import type { K8sObject } from "../app.js";
-import { profiles } from "../config.js";
+import { profiles, type Profile } from "../config.js";
 import { staleFiles } from "../helm/chart.js";
 import { helmLint, helmTemplate, productionValues } from "../helm/helm.js";
 import { synthProfile } from "../synth.js";
 import { checkAll } from "./crossrefs.js";
+import { describeCounts, lint, unusedExceptions, type LintResult, type Rendering } from "./lint.js";
+import { lintExceptions } from "./lint-exceptions.js";
 import { SchemaValidator } from "./schemas.js";
+import { ensureLinters } from "./tools.js";
 
 /**
  * `make validate`: synthesizes both profiles, renders the chart with default and production
- * values, and checks every object against its schema and every cross-reference. One line per
- * stage; the last line sums it up.
+ * values, checks every object against its schema and every cross-reference, and runs Checkov and
+ * kube-score over each of the four; a linter's finding fails unless lint-exceptions.ts covers it.
+ * One line per stage; the last line sums it up.
  */
 export interface ValidationSummary {
   readonly objects: number;
   readonly profiles: number;
   readonly helm: "ok" | "failed";
+  readonly lint: "ok" | "failed";
   readonly errors: string[];
 }
 
@@ -29,7 +34,9 @@ export function validateAll(log: (line: string) => void = () => {}): ValidationS
     for (const p of problems.slice(0, 20)) log(`  ${p}`);
   };
   const schemas = new SchemaValidator();
-  const check = (name: string, objs: readonly K8sObject[]) => {
+  const renderings: Rendering[] = [];
+  const check = (name: string, profile: Profile, objs: readonly K8sObject[]) => {
+    renderings.push({ name, profile, objects: objs });
     objects += objs.length;
     const problems = [
       ...schemas.validate(objs).map((p) => `${p.object}: ${p.message}`),
@@ -40,7 +47,7 @@ export function validateAll(log: (line: string) => void = () => {}): ValidationS
 
   for (const profile of profiles) {
     const { objects: objs } = synthProfile(profile);
-    check(`profile ${profile}`, objs);
+    check(`profile ${profile}`, profile, objs);
   }
 
   let helmOk = true;
@@ -51,14 +58,15 @@ export function validateAll(log: (line: string) => void = () => {}): ValidationS
     stale.length ? [`stale (run make chart): ${stale.join(", ")}`] : [],
   );
   if (stale.length) helmOk = false;
-  for (const [name, files] of [
-    ["default", []],
-    ["production", [productionValues]],
+  // The default values are the kind profile's (values.yaml).
+  for (const [name, profile, files] of [
+    ["default", "kind", []],
+    ["production", "production", [productionValues]],
   ] as const) {
     try {
       helmLint(files);
       const objs = helmTemplate(files);
-      check(`helm ${name} values`, objs);
+      check(`helm ${name} values`, profile, objs);
     } catch (e) {
       helmOk = false;
       stage(`helm ${name} values`, "helm lint and template", [
@@ -66,11 +74,36 @@ export function validateAll(log: (line: string) => void = () => {}): ValidationS
       ]);
     }
   }
-  return { objects, profiles: profiles.length, helm: helmOk ? "ok" : "failed", errors };
+
+  const errorsBeforeLint = errors.length;
+  const results: LintResult[] = [];
+  try {
+    ensureLinters();
+    for (const r of renderings) {
+      const result = lint(r);
+      results.push(result);
+      stage(`lint ${r.name}`, `${describeCounts(result.counts)}, ${result.excepted} excepted`, result.errors);
+    }
+    stage(
+      "lint exceptions",
+      `${lintExceptions.length} in lint-exceptions.ts, each one still needed`,
+      unusedExceptions(results.map((r) => r.used)),
+    );
+  } catch (e) {
+    stage("lint", "checkov and kube-score", [(e as Error).message]);
+  }
+  const lintOk = errors.length === errorsBeforeLint && results.length === renderings.length;
+  return {
+    objects,
+    profiles: profiles.length,
+    helm: helmOk ? "ok" : "failed",
+    lint: lintOk ? "ok" : "failed",
+    errors,
+  };
 }
 
 export function summaryLine(s: ValidationSummary): string {
-  return `validate: objects=${s.objects} profiles=${s.profiles} helm=${s.helm} errors=${s.errors.length}`;
+  return `validate: objects=${s.objects} profiles=${s.profiles} helm=${s.helm} lint=${s.lint} errors=${s.errors.length}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -9,9 +9,10 @@ import { platformConfig, profiles } from "../config.js";
 import { buildChart, chartDir, staleFiles } from "../helm/chart.js";
 import { ensureHelm, ensureHelmAsync, helmLint, helmTemplate, productionValues } from "../helm/helm.js";
 import { writeDashboards } from "../../dashboards/build.js";
-import { checkAll, checkDefaultDeny, checkReferences, checkWorkloads } from "./crossrefs.js";
+import { checkAll, checkDefaultDeny, checkRbac, checkReferences, checkWorkloads } from "./crossrefs.js";
 import { summaryLine, validateAll } from "./run.js";
 import { SchemaValidator } from "./schemas.js";
+import { ensureLintersAsync } from "./tools.js";
 
 // Compiling the CRD schemas and running helm take seconds each on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -83,9 +84,15 @@ describe("cross-references", () => {
     c.image = "livetally/livetally-services:latest";
     c.securityContext.allowPrivilegeEscalation = true;
     c.securityContext.capabilities = {};
+    const registry = must(
+      objects,
+      (o) => o.kind === "Deployment" && o.metadata.name === "livetally-registry",
+    );
+    delete registry.spec.template.spec.containers[0].resources.limits["ephemeral-storage"];
     const found = messages(checkWorkloads(objects as unknown as K8sObject[])).join("\n");
     for (const want of [
-      /cpu and memory requests/,
+      /voting: needs cpu, memory and ephemeral-storage requests/,
+      /registry: needs memory and ephemeral-storage limits/,
       /probes/,
       /not pinned/,
       /allowPrivilegeEscalation/,
@@ -93,6 +100,33 @@ describe("cross-references", () => {
     ]) {
       expect(found).toMatch(want);
     }
+  });
+
+  it("finds a Secret in the environment of any pod, the Flink operator's included", () => {
+    const objects = copy();
+    const flink = must(objects, (o) => o.kind === "FlinkDeployment").spec.podTemplate.spec.containers[0];
+    flink.env.push({
+      name: "JDBC_PASSWORD",
+      valueFrom: { secretKeyRef: { name: "livetally-pg-app", key: "password" } },
+    });
+    voting(objects).spec.template.spec.containers[0].envFrom.push({
+      secretRef: { name: "livetally-pg-app" },
+    });
+    expect(messages(checkWorkloads(objects as unknown as K8sObject[]))).toEqual([
+      "FlinkDeployment livetally-tally: container flink-main-container: JDBC_PASSWORD comes from a Secret; mount the Secret as a file instead",
+      "Deployment livetally-voting: container voting: takes a Secret's keys as variables; mount it as files instead",
+    ]);
+  });
+
+  it("finds a wildcard in any rule of a Role, not only the first", () => {
+    const objects = copy();
+    const role = must(objects, (o) => o.kind === "Role");
+    role.rules.push({ apiGroups: [""], resources: ["secrets"], verbs: ["*"] });
+    role.rules[0].resources = ["pods/*"];
+    expect(messages(checkRbac(objects as unknown as K8sObject[]))).toEqual([
+      "Role livetally-flink: rule 0: a wildcard in resources",
+      `Role livetally-flink: rule ${role.rules.length - 1}: a wildcard in verbs`,
+    ]);
   });
 
   it("finds a namespace without a default-deny policy", () => {
@@ -188,10 +222,8 @@ describe("the Helm chart", () => {
     ) as unknown as Json[];
     expect(own.find((o) => o.kind === "Secret" && o.metadata.name === "my-grafana")).toBeUndefined();
     const grafana = must(own, (o) => o.kind === "Deployment" && o.metadata.name === "livetally-grafana");
-    const refs = grafana.spec.template.spec.containers[0].env.map(
-      (e: Json) => e.valueFrom?.secretKeyRef?.name,
-    );
-    expect(refs).toContain("my-grafana");
+    const secrets = grafana.spec.template.spec.volumes.map((v: Json) => v.secret?.secretName);
+    expect(secrets).toContain("my-grafana");
   });
 
   it.each([
@@ -247,11 +279,17 @@ describe("the Helm chart", () => {
 });
 
 describe("make validate", () => {
+  beforeAll(async () => {
+    await ensureHelmAsync();
+    await ensureLintersAsync();
+  }, 900_000);
+
   it("ends with the summary line and finds no error", () => {
     const lines: string[] = [];
     const summary = validateAll((l) => lines.push(l));
     expect(summary.errors).toEqual([]);
     expect(lines.some((l) => l.includes("helm production values"))).toBe(true);
-    expect(summaryLine(summary)).toMatch(/^validate: objects=\d+ profiles=2 helm=ok errors=0$/);
-  }, 120_000);
+    expect(lines.some((l) => l.includes("lint helm production values: checkov passed="))).toBe(true);
+    expect(summaryLine(summary)).toMatch(/^validate: objects=\d+ profiles=2 helm=ok lint=ok errors=0$/);
+  }, 300_000);
 });

@@ -10,6 +10,7 @@ describe("outages", () => {
     expect(isOutage(new TypeError("fetch failed", { cause: refused }))).toBe(true);
     expect(isOutage(Object.assign(new Error("x"), { name: "KafkaJSGroupCoordinatorNotFound" }))).toBe(true);
     expect(isOutage(Object.assign(new Error("Not a coordinator"), { retriable: true }))).toBe(true);
+    expect(isOutage(Object.assign(new Error("Flink REST /jobs/overview: 503"), { status: 503 }))).toBe(true);
   });
 
   it("are not mistakes that asking again will not mend", () => {
@@ -17,6 +18,7 @@ describe("outages", () => {
       false,
     );
     expect(isOutage(new RangeError("bad index"))).toBe(false);
+    expect(isOutage(Object.assign(new Error("Flink REST /jobs/x: 404"), { status: 404 }))).toBe(false);
     expect(isOutage(undefined)).toBe(false);
   });
 });

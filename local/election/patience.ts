@@ -29,6 +29,7 @@ export function isOutage(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
     const candidate = e as {
       code?: unknown;
+      status?: unknown;
       name?: unknown;
       message?: unknown;
       retriable?: unknown;
@@ -36,6 +37,8 @@ export function isOutage(error: unknown): boolean {
     };
     if (typeof candidate.code === "string" && OUTAGE_CODES.has(candidate.code)) return true;
     if (candidate.retriable === true) return true;
+    // An HTTP server that is up but not yet serving (Flink's REST endpoint while its dispatcher starts).
+    if (typeof candidate.status === "number" && [502, 503, 504].includes(candidate.status)) return true;
     // kafkajs marks some outage errors non-retriable: a broker that just restarted has no coordinator
     // for a group for a few seconds.
     if (

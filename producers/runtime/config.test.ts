@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { serviceConfig } from "./config.js";
@@ -59,7 +62,7 @@ describe("service configuration", () => {
       "invalid service configuration:\n" +
         "  KAFKA_BOOTSTRAP_SERVERS: not set (expected host:port[,host:port...])\n" +
         "  SCHEMA_REGISTRY_URL: not set (expected a http: or https: URL)\n" +
-        "  DATABASE_URL: not set (expected a postgresql: or postgres: URL)\n" +
+        "  DATABASE_URL (or DATABASE_URL_FILE): not set (expected a postgresql: or postgres: URL)\n" +
         "  ELECTION_FILE: not set (expected the path of an Election document, or ELECTION_DOCUMENT)",
     );
   });
@@ -90,5 +93,69 @@ describe("service configuration", () => {
       "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set both or neither",
       "KAFKA_SSL_CA_FILE=/nonexistent/ca.crt: no such file",
     ]);
+  });
+
+  describe("credentials from files, as Kubernetes mounts its Secrets", () => {
+    const dir = mkdtempSync(join(tmpdir(), "livetally-config-"));
+    const file = (name: string, content: string) => {
+      writeFileSync(join(dir, name), content);
+      return join(dir, name);
+    };
+    const addresses = {
+      KAFKA_BOOTSTRAP_SERVERS: engines.KAFKA_BOOTSTRAP_SERVERS,
+      SCHEMA_REGISTRY_URL: engines.SCHEMA_REGISTRY_URL,
+      ELECTION_FILE: engines.ELECTION_FILE,
+    };
+
+    it("reads DATABASE_URL_FILE and KAFKA_SASL_PASSWORD_FILE, trimmed", () => {
+      const c = serviceConfig({
+        ...addresses,
+        DATABASE_URL_FILE: file("uri", "postgresql://u:p@pg:5432/livetally\n"),
+        KAFKA_SASL_USERNAME: "voting",
+        KAFKA_SASL_PASSWORD_FILE: file("password", "s3cret\n"),
+      });
+      expect(c.databaseUrl).toBe("postgresql://u:p@pg:5432/livetally");
+      expect(c.kafka.sasl).toEqual({ username: "voting", password: "s3cret" });
+    });
+
+    it("names a missing or empty file, both forms set, and never prints a value read from a file", () => {
+      let message = "";
+      try {
+        serviceConfig({
+          ...engines,
+          DATABASE_URL_FILE: file("mysql", "mysql://u:hunter2@db/x"),
+          KAFKA_SASL_USERNAME: "voting",
+          KAFKA_SASL_PASSWORD: "direct",
+          KAFKA_SASL_PASSWORD_FILE: file("empty", "\n"),
+        });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message.split("\n").map((l) => l.trim())).toEqual([
+        "invalid service configuration:",
+        "DATABASE_URL and DATABASE_URL_FILE: set one, not both",
+        "KAFKA_SASL_PASSWORD and KAFKA_SASL_PASSWORD_FILE: set one, not both",
+      ]);
+      expect(() =>
+        serviceConfig({ ...addresses, DATABASE_URL_FILE: file("mysql", "mysql://u:hunter2@db/x") }),
+      ).toThrow(`DATABASE_URL (read from DATABASE_URL_FILE=${join(dir, "mysql")}): expected a postgresql:`);
+      expect(() =>
+        serviceConfig({ ...addresses, DATABASE_URL_FILE: file("mysql", "mysql://u:hunter2@db/x") }),
+      ).not.toThrow(/hunter2/);
+      expect(() =>
+        serviceConfig({
+          ...engines,
+          KAFKA_SASL_USERNAME: "voting",
+          KAFKA_SASL_PASSWORD_FILE: join(dir, "nonexistent"),
+        }),
+      ).toThrow(`KAFKA_SASL_PASSWORD_FILE=${join(dir, "nonexistent")}: cannot read it (ENOENT)`);
+      expect(() =>
+        serviceConfig({
+          ...engines,
+          KAFKA_SASL_USERNAME: "voting",
+          KAFKA_SASL_PASSWORD_FILE: file("empty", " \n"),
+        }),
+      ).toThrow(`KAFKA_SASL_PASSWORD_FILE=${join(dir, "empty")}: the file is empty`);
+    });
   });
 });

@@ -28,9 +28,12 @@ export interface ServiceConfig {
  * Reads the configuration, collecting every bad or missing value into one ConfigError with a line per
  * problem, so an operator fixes them all at once. The engines' addresses have no defaults: Kubernetes
  * sets them, and so does whoever runs a service on the local stack (local/run-service.ts).
+ * DATABASE_URL and KAFKA_SASL_PASSWORD may each come from the file that DATABASE_URL_FILE or
+ * KAFKA_SASL_PASSWORD_FILE names instead.
  */
 export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const r = new EnvReader(env);
+  // The credentials: Kubernetes mounts them as files (NAME_FILE); the local stack passes values.
+  const r = new EnvReader(env, { fromFiles: ["DATABASE_URL", "KAFKA_SASL_PASSWORD"] });
   const brokers = r.hostPorts("KAFKA_BOOTSTRAP_SERVERS");
   const registryUrl = r.url("SCHEMA_REGISTRY_URL", undefined, ["http:", "https:"]);
   const databaseUrl = r.url("DATABASE_URL", undefined, ["postgresql:", "postgres:"]);

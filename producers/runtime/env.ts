@@ -1,10 +1,56 @@
+import { readFileSync } from "node:fs";
 import { CommandError } from "./command-error.js";
+
+export interface EnvReaderOptions {
+  /**
+   * Settings that may come from a file instead: NAME_FILE names it (a mounted Kubernetes Secret,
+   * say), so the value stays out of the environment of the process and of its children. The
+   * content is trimmed; a message about such a value names the file, never the value.
+   */
+  readonly fromFiles?: readonly string[];
+}
 
 /** Reads typed settings from an environment, collecting every bad value before failing. */
 export class EnvReader {
   private readonly problems: string[] = [];
+  private readonly env: NodeJS.ProcessEnv;
+  /** The file each setting read from a file came from. */
+  private readonly files = new Map<string, string>();
+  private readonly fileBacked: ReadonlySet<string>;
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  constructor(env: NodeJS.ProcessEnv, options: EnvReaderOptions = {}) {
+    this.env = { ...env };
+    this.fileBacked = new Set(options.fromFiles ?? []);
+    for (const name of this.fileBacked) {
+      const path = env[`${name}_FILE`];
+      if (path === undefined || path === "") continue;
+      if (env[name] !== undefined && env[name] !== "") {
+        this.problems.push(`${name} and ${name}_FILE: set one, not both`);
+        continue;
+      }
+      let content: string;
+      try {
+        content = readFileSync(path, "utf8").trim();
+      } catch (e) {
+        this.problems.push(
+          `${name}_FILE=${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`,
+        );
+        continue;
+      }
+      if (content === "") {
+        this.problems.push(`${name}_FILE=${path}: the file is empty`);
+        continue;
+      }
+      this.env[name] = content;
+      this.files.set(name, path);
+    }
+  }
+
+  /** How a message names a value: NAME=value, or only the file it was read from. */
+  private show(name: string, raw: string): string {
+    const file = this.files.get(name);
+    return file === undefined ? `${name}=${raw}` : `${name} (read from ${name}_FILE=${file})`;
+  }
 
   string(name: string, fallback: string): string {
     const value = this.env[name];
@@ -17,7 +63,7 @@ export class EnvReader {
     if (raw === undefined || raw === "") return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 1 || n > 65535) {
-      this.problems.push(`${name}=${raw}: expected a TCP port from 1 to 65535`);
+      this.problems.push(`${this.show(name, raw)}: expected a TCP port from 1 to 65535`);
       return fallback;
     }
     return n;
@@ -37,7 +83,7 @@ export class EnvReader {
     if (raw === undefined || raw === "") return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < least) {
-      this.problems.push(`${name}=${raw}: expected a whole number of at least ${least}`);
+      this.problems.push(`${this.show(name, raw)}: expected a whole number of at least ${least}`);
       return fallback;
     }
     return n;
@@ -48,7 +94,7 @@ export class EnvReader {
     if (raw === undefined || raw === "") return fallback;
     const n = Number(raw);
     if (!Number.isFinite(n) || n < 0) {
-      this.problems.push(`${name}=${raw}: expected a number of at least 0`);
+      this.problems.push(`${this.show(name, raw)}: expected a number of at least 0`);
       return fallback;
     }
     return n;
@@ -59,7 +105,7 @@ export class EnvReader {
     const raw = this.env[name];
     if (raw === undefined || raw === "") return fallback;
     if (!/^[1-9]\d*[mMgG]$/.test(raw)) {
-      this.problems.push(`${name}=${raw}: expected a JVM memory size such as 512m or 1g`);
+      this.problems.push(`${this.show(name, raw)}: expected a JVM memory size such as 512m or 1g`);
       return fallback;
     }
     return raw;
@@ -69,7 +115,8 @@ export class EnvReader {
   required(name: string, what: string): string {
     const value = this.env[name];
     if (value === undefined || value === "") {
-      this.problems.push(`${name}: not set (expected ${what})`);
+      const names = this.fileBacked.has(name) ? `${name} (or ${name}_FILE)` : name;
+      this.problems.push(`${names}: not set (expected ${what})`);
       return "";
     }
     return value;
@@ -86,7 +133,7 @@ export class EnvReader {
       .filter((b) => b !== "");
     const bad = list.filter((b) => !/^[^\s:]+:\d{1,5}$/.test(b));
     if (list.length === 0 || bad.length > 0)
-      this.problems.push(`${name}=${raw}: expected host:port[,host:port...]`);
+      this.problems.push(`${this.show(name, raw)}: expected host:port[,host:port...]`);
     return list;
   }
 
@@ -97,9 +144,10 @@ export class EnvReader {
     if (raw === "") return raw;
     try {
       const parsed = new URL(raw);
-      if (!protocols.includes(parsed.protocol)) this.problems.push(`${name}=${raw}: expected ${what}`);
+      if (!protocols.includes(parsed.protocol))
+        this.problems.push(`${this.show(name, raw)}: expected ${what}`);
     } catch {
-      this.problems.push(`${name}=${raw}: not a URL`);
+      this.problems.push(`${this.show(name, raw)}: not a URL`);
     }
     return raw;
   }
