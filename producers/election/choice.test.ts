@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { VoterChoice, WeightedTable, voteId, voterId } from "./choice.js";
-import { defaultElection } from "./default-election.js";
+import { defaultElection } from "../../tests/support/example-elections.js";
 
 describe("deterministic choice", () => {
   const choice = new VoterChoice(defaultElection, 2026);

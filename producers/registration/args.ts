@@ -25,7 +25,9 @@ export function parseRegistrationArgs(argv: readonly string[], electorate: numbe
   if (raw === undefined) return { voters: electorate };
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 0 || n > electorate) {
-    throw new UsageError(`--voters=${raw}: expected a whole number from 0 to ${electorate}, the electorate\n${usage}`);
+    throw new UsageError(
+      `--voters=${raw}: expected a whole number from 0 to ${electorate}, the electorate\n${usage}`,
+    );
   }
   return { voters: n };
 }

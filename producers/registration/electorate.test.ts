@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultElection } from "../election/default-election.js";
+import { defaultElection } from "../../tests/support/example-elections.js";
 import { drawVoters } from "./electorate.js";
 
 describe("electorate", () => {

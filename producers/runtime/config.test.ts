@@ -27,12 +27,20 @@ describe("service configuration", () => {
     expect(c.election.spec.candidates).toHaveLength(3);
     expect(c.names.election).toBe(c.election.metadata.name);
     expect(c.names.topics.votes.name).toBe(`${c.election.metadata.name}.votes`);
-    const inline = serviceConfig({ ...engines, ELECTION_FILE: "", ELECTION_DOCUMENT: JSON.stringify(c.election) });
+    const inline = serviceConfig({
+      ...engines,
+      ELECTION_FILE: "",
+      ELECTION_DOCUMENT: JSON.stringify(c.election),
+    });
     expect(inline.election).toEqual(c.election);
   });
 
   it("refuses a bad election document with each of its problems, and two documents at once", () => {
-    const bad = JSON.stringify({ apiVersion: "livetally.io/v1alpha1", kind: "Election", metadata: { name: "Bad_Name" } });
+    const bad = JSON.stringify({
+      apiVersion: "livetally.io/v1alpha1",
+      kind: "Election",
+      metadata: { name: "Bad_Name" },
+    });
     expect(() => serviceConfig({ ...engines, ELECTION_FILE: "", ELECTION_DOCUMENT: bad })).toThrow(
       /ELECTION_DOCUMENT: metadata\.name/,
     );

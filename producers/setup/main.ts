@@ -25,8 +25,17 @@ async function main(argv: readonly string[]): Promise<number> {
     const withTopics = !argv.includes("--no-topics");
     const done = await prepareElection(kafka, registry, pool, names, { topics: withTopics });
     if (done.topics === undefined) log.info("topics skipped (--no-topics)");
-    else log.info("topics ready", { election: names.election, created: done.topics.created, existing: done.topics.existing });
-    log.info("schemas registered", { election: names.election, compatibility: "BACKWARD", ids: done.schemaIds });
+    else
+      log.info("topics ready", {
+        election: names.election,
+        created: done.topics.created,
+        existing: done.topics.existing,
+      });
+    log.info("schemas registered", {
+      election: names.election,
+      compatibility: "BACKWARD",
+      ids: done.schemaIds,
+    });
     log.info("migrations applied", {
       schema: names.databaseSchema,
       applied: done.migrations.applied.map((x) => `${x.version}_${x.name}`),

@@ -12,7 +12,12 @@ export interface TopicSchema {
   readonly schema: object;
 }
 
-const contracts = { candidate: candidateSchema, voter: voterSchema, vote: voteSchema, deadLetter: deadLetterSchema };
+const contracts = {
+  candidate: candidateSchema,
+  voter: voterSchema,
+  vote: voteSchema,
+  deadLetter: deadLetterSchema,
+};
 
 export type ContractName = keyof typeof contracts;
 

@@ -13,7 +13,12 @@ async function main(): Promise<number> {
   const logger = createLogger("voting", config.logLevel);
   log = logger;
   const metrics = createMetrics();
-  const service = new VotingService({ config, election: electionDefinition(config.election), log: logger, metrics });
+  const service = new VotingService({
+    config,
+    election: electionDefinition(config.election),
+    log: logger,
+    metrics,
+  });
   const http = await startHttp(config.httpPort, service, metrics.registry);
   await service.start();
   await new Promise<void>((resolve) => {

@@ -87,7 +87,9 @@ describe("migration runner", () => {
 
       writeFileSync(join(dir, "002_second.sql"), "ALTER TABLE ballots ADD COLUMN box text;");
       writeFileSync(join(dir, "003_broken.sql"), "CREATE TABLE later (id int); SELECT no_such_function();");
-      await expect(migrate(a.client, a.schema, loadMigrations(dir))).rejects.toThrow(/migration 3_broken.sql failed/);
+      await expect(migrate(a.client, a.schema, loadMigrations(dir))).rejects.toThrow(
+        /migration 3_broken.sql failed/,
+      );
       // The failed migration left nothing behind: its transaction rolled back whole.
       const { rows } = await a.client.query("SELECT to_regclass('later') IS NULL AS absent");
       expect(rows[0]).toEqual({ absent: true });
