@@ -1,7 +1,7 @@
 ##@ Benchmarks (each ends with one line of figures)
 
 .PHONY: bench-e2e
-bench-e2e: node_modules stack-up ## A 1,000,000-voter election end to end: time to certified tallies and their freshness (BENCH_VOTERS).
+bench-e2e: node_modules stack-up ## A 1,000,000-voter election end to end: time to certified tallies and their freshness (BENCH_VOTERS; BENCH_ELECTIONS=2: two of 500,000 side by side).
 	npx --no-install tsx bench/e2e.ts
 
 .PHONY: bench-voting
