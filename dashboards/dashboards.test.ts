@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ELECTION_LABEL } from "../producers/runtime/metric-names.js";
 import { createMetrics } from "../producers/runtime/metrics.js";
 import { repoRoot } from "../versions.js";
 import { allDashboards, writeDashboards } from "./build.js";
@@ -167,7 +168,7 @@ describe("operations", () => {
 
   it("uses only metric names our services register or the exporters document", async () => {
     const ours = new Set<string>();
-    for (const metric of await createMetrics().registry.getMetricsAsJSON()) {
+    for (const metric of await createMetrics("general-2026").registry.getMetricsAsJSON()) {
       ours.add(metric.name);
       if (String(metric.type) === "histogram")
         for (const s of ["_bucket", "_sum", "_count"]) ours.add(metric.name + s);
@@ -181,6 +182,22 @@ describe("operations", () => {
         );
       }
     }
+  });
+});
+
+describe("the services' metrics", () => {
+  it("carry the election they serve as a label, on every sample", async () => {
+    const metrics = createMetrics("city-council");
+    metrics.votesCast.inc();
+    metrics.deadLetters.inc({ reason: "unknown_candidate" });
+    metrics.consumerLag.set({ topic: "city-council.voters", partition: "0" }, 3);
+    metrics.voteBatchDuration.observe(0.02);
+    const samples = (await metrics.registry.metrics())
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    expect(samples.length).toBeGreaterThan(20);
+    const labelled = new RegExp(`[{,]${ELECTION_LABEL}="city-council"[,}]`);
+    for (const sample of samples) expect(sample).toMatch(labelled);
   });
 });
 

@@ -12,8 +12,13 @@ async function main(): Promise<number> {
   const config = serviceConfig();
   const logger = createLogger("voting", config.logLevel);
   log = logger;
-  const metrics = createMetrics();
-  const service = new VotingService({ config, election: electionDefinition(config.election), log: logger, metrics });
+  const metrics = createMetrics(config.names.election);
+  const service = new VotingService({
+    config,
+    election: electionDefinition(config.election),
+    log: logger,
+    metrics,
+  });
   const http = await startHttp(config.httpPort, service, metrics.registry);
   await service.start();
   await new Promise<void>((resolve) => {
