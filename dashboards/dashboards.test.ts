@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ELECTION_LABEL } from "../producers/runtime/metric-names.js";
 import { createMetrics } from "../producers/runtime/metrics.js";
+import { DATABASE_SCHEMA_PREFIX, databaseSchema } from "../schemas/election/names.js";
 import { repoRoot } from "../versions.js";
 import { allDashboards, writeDashboards } from "./build.js";
 import { postgresDatasource, prometheusDatasource } from "./datasources.js";
 import { ELECTION_UID } from "./election/dashboard.js";
-import { electionQueries, stateVariableSql } from "./election/queries.js";
+import { electionQueries, electionVariableSql, stateVariableSql } from "./election/queries.js";
+import { renderSql } from "./macros.js";
 import { allPanels, metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "./model.js";
 import { documentedExporterMetricNames } from "./operations/exporter-metrics.js";
 import { OPERATIONS_UID } from "./operations/dashboard.js";
@@ -26,13 +28,18 @@ function grantedTables(): Set<string> {
   return new Set((grant?.[1] ?? "").split(",").map((t) => t.trim()));
 }
 
-/** Tables a query reads: names after FROM or JOIN that no WITH clause defines. */
+/** Tables a query reads, as written: names after FROM or JOIN that no WITH clause defines. */
 function tablesRead(sql: string): string[] {
   const ctes = new Set([...sql.matchAll(/(?:WITH|,)\s*(\w+)\s+AS\s*\(/gi)].map((m) => m[1]));
-  return [...sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)/gi)]
+  return [...sql.matchAll(/\b(?:FROM|JOIN)\s+([\w.${}:]+)/gi)]
     .map((m) => m[1] as string)
     .filter((t) => !ctes.has(t));
 }
+
+/** A table of the election the variable selects: its schema is the variable's value. */
+const ELECTION_TABLE = /^\$\{election:raw\}\.(\w+)$/;
+
+const variableOf = (d: DashboardJson, name: string) => d.templating.list?.find((v) => v.name === name);
 
 describe("both dashboards", () => {
   it("are valid for the SDK's dashboard schema: version, required fields, ids, grid, datasources", () => {
@@ -86,11 +93,52 @@ describe("the structural check", () => {
 });
 
 describe("election night", () => {
-  it("refreshes every 5 s and filters by a multi-value state variable that defaults to all", () => {
+  it("shows one election at a time, chosen among the elections' schemas listed by name", () => {
+    const variable = variableOf(election, "election");
+    expect(variable).toMatchObject({
+      type: "query",
+      multi: false,
+      includeAll: false,
+      allowCustomValue: false,
+      query: electionVariableSql,
+    });
+    expect(variable?.datasource).toEqual(postgresDatasource);
+    // Grafana takes a row's __text as what it shows and its __value as what it puts in the queries.
+    expect(electionVariableSql).toMatch(/ AS __text,/);
+    expect(electionVariableSql).toMatch(/\bnspname AS __value\b/);
+    expect(electionVariableSql).toContain(`starts_with(nspname, '${DATABASE_SCHEMA_PREFIX}')`);
+    expect(electionVariableSql).toMatch(/\bFROM pg_namespace\b/);
+    expect(electionVariableSql).toMatch(/ORDER BY __text$/);
+  });
+
+  it("refreshes every 5 s and filters by a multi-value state variable of the election that defaults to all", () => {
     expect(election.refresh).toBe("5s");
-    const state = election.templating.list?.find((v) => v.name === "state");
+    const state = variableOf(election, "state");
     expect(state).toMatchObject({ multi: true, includeAll: true, query: stateVariableSql });
     expect(state?.datasource).toEqual(postgresDatasource);
+    expect(tablesRead(stateVariableSql)).toEqual(["${election:raw}.turnout_by_state"]);
+    // Grafana refreshes a variable when one it uses changes; it must be defined after that one.
+    const names = (election.templating.list ?? []).map((v) => v.name);
+    expect(names.indexOf("election")).toBeLessThan(names.indexOf("state"));
+  });
+
+  it("reads every table of every panel from the selected election's schema", () => {
+    for (const { panel, target } of sqlTargets(election)) {
+      const tables = tablesRead(target.rawSql ?? "");
+      expect(tables.length, panel.title).toBeGreaterThan(0);
+      for (const table of tables) expect(table, `${panel.title}: ${table}`).toMatch(ELECTION_TABLE);
+    }
+  });
+
+  it("renders, as Grafana would, to SQL naming the chosen election's schema and no variable", () => {
+    const schema = databaseSchema("city-council");
+    const variables = { election: [schema], state: ["Old Town", "Hawke's Bay"] };
+    const ctx = { from: new Date(0), to: new Date(), variables };
+    for (const sql of [stateVariableSql, ...sqlTargets(election).map(({ target }) => target.rawSql ?? "")]) {
+      const rendered = renderSql(sql, ctx);
+      expect(rendered).toMatch(new RegExp(`\\b${schema}\\.\\w+`));
+      expect(rendered).not.toMatch(/\$\{|\$\w/);
+    }
   });
 
   it("reads every panel from PostgreSQL with one of the named queries, and uses every one of them", () => {
@@ -134,7 +182,9 @@ describe("election night", () => {
     const granted = grantedTables();
     expect(granted.has("tally_by_candidate")).toBe(true);
     for (const sql of [stateVariableSql, ...sqlTargets(election).map(({ target }) => target.rawSql ?? "")]) {
-      for (const table of tablesRead(sql)) expect(granted, `${table} in ${sql}`).toContain(table);
+      for (const table of tablesRead(sql)) {
+        expect(granted, `${table} in ${sql}`).toContain(ELECTION_TABLE.exec(table)?.[1]);
+      }
     }
   });
 
