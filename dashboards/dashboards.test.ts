@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ELECTION_LABEL } from "../producers/runtime/metric-names.js";
+import { ELECTION_LABEL, metricNames as serviceMetricNames } from "../producers/runtime/metric-names.js";
 import { createMetrics } from "../producers/runtime/metrics.js";
 import { DATABASE_SCHEMA_PREFIX, databaseSchema } from "../schemas/election/names.js";
 import { repoRoot } from "../versions.js";
@@ -14,6 +14,7 @@ import { renderSql } from "./macros.js";
 import { allPanels, metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "./model.js";
 import { documentedExporterMetricNames } from "./operations/exporter-metrics.js";
 import { OPERATIONS_UID } from "./operations/dashboard.js";
+import { electionVariableQuery } from "./operations/queries.js";
 import { dashboardProblems } from "./validate.js";
 
 const dashboards = allDashboards();
@@ -40,6 +41,17 @@ function tablesRead(sql: string): string[] {
 const ELECTION_TABLE = /^\$\{election:raw\}\.(\w+)$/;
 
 const variableOf = (d: DashboardJson, name: string) => d.templating.list?.find((v) => v.name === name);
+
+/** The metric names a service exposes, a histogram's series included. */
+async function registeredNames(): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const metric of await createMetrics("general-2026").registry.getMetricsAsJSON()) {
+    names.add(metric.name);
+    if (String(metric.type) === "histogram")
+      for (const s of ["_bucket", "_sum", "_count"]) names.add(metric.name + s);
+  }
+  return names;
+}
 
 describe("both dashboards", () => {
   it("are valid for the SDK's dashboard schema: version, required fields, ids, grid, datasources", () => {
@@ -217,12 +229,7 @@ describe("operations", () => {
   });
 
   it("uses only metric names our services register or the exporters document", async () => {
-    const ours = new Set<string>();
-    for (const metric of await createMetrics("general-2026").registry.getMetricsAsJSON()) {
-      ours.add(metric.name);
-      if (String(metric.type) === "histogram")
-        for (const s of ["_bucket", "_sum", "_count"]) ours.add(metric.name + s);
-    }
+    const ours = await registeredNames();
     for (const { panel, target } of promTargetsOf(operations)) {
       const names = metricNames(target.expr ?? "");
       expect(names.length, `${panel.title}: ${target.expr}`).toBeGreaterThan(0);
@@ -232,6 +239,41 @@ describe("operations", () => {
         );
       }
     }
+  });
+
+  it("lists the elections by the label of a services metric, all of them by default", () => {
+    const variable = variableOf(operations, "election");
+    expect(variable).toMatchObject({
+      type: "query",
+      multi: true,
+      includeAll: true,
+      allValue: ".*",
+      query: `label_values(${serviceMetricNames.votesCast}, ${ELECTION_LABEL})`,
+      current: { value: ["$__all"] },
+    });
+    expect(variable?.query).toBe(electionVariableQuery);
+    expect(variable?.datasource).toEqual(prometheusDatasource);
+  });
+
+  it("filters the services' metrics by the election variable, one series per election, and only those", async () => {
+    const ours = await registeredNames();
+    let filtered = 0;
+    for (const { panel, target } of promTargetsOf(operations)) {
+      const expr = target.expr ?? "";
+      const services = metricNames(expr).filter((name) => ours.has(name));
+      if (services.length === 0) {
+        // A metric without the label would show nothing once an election is picked.
+        expect(expr, panel.title).not.toContain("$election");
+        continue;
+      }
+      for (const name of services) {
+        expect(expr, panel.title).toContain(`${name}{${ELECTION_LABEL}=~"$election"}`);
+      }
+      expect(expr, panel.title).toMatch(new RegExp(`\\bby \\(${ELECTION_LABEL}\\b`));
+      expect(target.legendFormat, panel.title).toContain(`{{${ELECTION_LABEL}}}`);
+      filtered++;
+    }
+    expect(filtered).toBeGreaterThan(0);
   });
 });
 
