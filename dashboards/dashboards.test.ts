@@ -2,15 +2,19 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ELECTION_LABEL, metricNames as serviceMetricNames } from "../producers/runtime/metric-names.js";
 import { createMetrics } from "../producers/runtime/metrics.js";
+import { DATABASE_SCHEMA_PREFIX, databaseSchema } from "../schemas/election/names.js";
 import { repoRoot } from "../versions.js";
 import { allDashboards, writeDashboards } from "./build.js";
 import { postgresDatasource, prometheusDatasource } from "./datasources.js";
 import { ELECTION_UID } from "./election/dashboard.js";
-import { electionQueries, stateVariableSql } from "./election/queries.js";
+import { electionQueries, electionVariableSql, stateVariableSql } from "./election/queries.js";
+import { renderSql } from "./macros.js";
 import { allPanels, metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "./model.js";
 import { documentedExporterMetricNames } from "./operations/exporter-metrics.js";
 import { OPERATIONS_UID } from "./operations/dashboard.js";
+import { electionVariableQuery } from "./operations/queries.js";
 import { dashboardProblems } from "./validate.js";
 
 const dashboards = allDashboards();
@@ -25,12 +29,28 @@ function grantedTables(): Set<string> {
   return new Set((grant?.[1] ?? "").split(",").map((t) => t.trim()));
 }
 
-/** Tables a query reads: names after FROM or JOIN that no WITH clause defines. */
+/** Tables a query reads, as written: names after FROM or JOIN that no WITH clause defines. */
 function tablesRead(sql: string): string[] {
   const ctes = new Set([...sql.matchAll(/(?:WITH|,)\s*(\w+)\s+AS\s*\(/gi)].map((m) => m[1]));
-  return [...sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)/gi)]
+  return [...sql.matchAll(/\b(?:FROM|JOIN)\s+([\w.${}:]+)/gi)]
     .map((m) => m[1] as string)
     .filter((t) => !ctes.has(t));
+}
+
+/** A table of the election the variable selects: its schema is the variable's value. */
+const ELECTION_TABLE = /^\$\{election:raw\}\.(\w+)$/;
+
+const variableOf = (d: DashboardJson, name: string) => d.templating.list?.find((v) => v.name === name);
+
+/** The metric names a service exposes, a histogram's series included. */
+async function registeredNames(): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const metric of await createMetrics("general-2026").registry.getMetricsAsJSON()) {
+    names.add(metric.name);
+    if (String(metric.type) === "histogram")
+      for (const s of ["_bucket", "_sum", "_count"]) names.add(metric.name + s);
+  }
+  return names;
 }
 
 describe("both dashboards", () => {
@@ -85,11 +105,52 @@ describe("the structural check", () => {
 });
 
 describe("election night", () => {
-  it("refreshes every 5 s and filters by a multi-value state variable that defaults to all", () => {
+  it("shows one election at a time, chosen among the elections' schemas listed by name", () => {
+    const variable = variableOf(election, "election");
+    expect(variable).toMatchObject({
+      type: "query",
+      multi: false,
+      includeAll: false,
+      allowCustomValue: false,
+      query: electionVariableSql,
+    });
+    expect(variable?.datasource).toEqual(postgresDatasource);
+    // Grafana takes a row's __text as what it shows and its __value as what it puts in the queries.
+    expect(electionVariableSql).toMatch(/ AS __text,/);
+    expect(electionVariableSql).toMatch(/\bnspname AS __value\b/);
+    expect(electionVariableSql).toContain(`starts_with(nspname, '${DATABASE_SCHEMA_PREFIX}')`);
+    expect(electionVariableSql).toMatch(/\bFROM pg_namespace\b/);
+    expect(electionVariableSql).toMatch(/ORDER BY __text$/);
+  });
+
+  it("refreshes every 5 s and filters by a multi-value state variable of the election that defaults to all", () => {
     expect(election.refresh).toBe("5s");
-    const state = election.templating.list?.find((v) => v.name === "state");
+    const state = variableOf(election, "state");
     expect(state).toMatchObject({ multi: true, includeAll: true, query: stateVariableSql });
     expect(state?.datasource).toEqual(postgresDatasource);
+    expect(tablesRead(stateVariableSql)).toEqual(["${election:raw}.turnout_by_state"]);
+    // Grafana refreshes a variable when one it uses changes; it must be defined after that one.
+    const names = (election.templating.list ?? []).map((v) => v.name);
+    expect(names.indexOf("election")).toBeLessThan(names.indexOf("state"));
+  });
+
+  it("reads every table of every panel from the selected election's schema", () => {
+    for (const { panel, target } of sqlTargets(election)) {
+      const tables = tablesRead(target.rawSql ?? "");
+      expect(tables.length, panel.title).toBeGreaterThan(0);
+      for (const table of tables) expect(table, `${panel.title}: ${table}`).toMatch(ELECTION_TABLE);
+    }
+  });
+
+  it("renders, as Grafana would, to SQL naming the chosen election's schema and no variable", () => {
+    const schema = databaseSchema("city-council");
+    const variables = { election: [schema], state: ["Old Town", "Hawke's Bay"] };
+    const ctx = { from: new Date(0), to: new Date(), variables };
+    for (const sql of [stateVariableSql, ...sqlTargets(election).map(({ target }) => target.rawSql ?? "")]) {
+      const rendered = renderSql(sql, ctx);
+      expect(rendered).toMatch(new RegExp(`\\b${schema}\\.\\w+`));
+      expect(rendered).not.toMatch(/\$\{|\$\w/);
+    }
   });
 
   it("reads every panel from PostgreSQL with one of the named queries, and uses every one of them", () => {
@@ -133,7 +194,9 @@ describe("election night", () => {
     const granted = grantedTables();
     expect(granted.has("tally_by_candidate")).toBe(true);
     for (const sql of [stateVariableSql, ...sqlTargets(election).map(({ target }) => target.rawSql ?? "")]) {
-      for (const table of tablesRead(sql)) expect(granted, `${table} in ${sql}`).toContain(table);
+      for (const table of tablesRead(sql)) {
+        expect(granted, `${table} in ${sql}`).toContain(ELECTION_TABLE.exec(table)?.[1]);
+      }
     }
   });
 
@@ -166,12 +229,7 @@ describe("operations", () => {
   });
 
   it("uses only metric names our services register or the exporters document", async () => {
-    const ours = new Set<string>();
-    for (const metric of await createMetrics().registry.getMetricsAsJSON()) {
-      ours.add(metric.name);
-      if (String(metric.type) === "histogram")
-        for (const s of ["_bucket", "_sum", "_count"]) ours.add(metric.name + s);
-    }
+    const ours = await registeredNames();
     for (const { panel, target } of promTargetsOf(operations)) {
       const names = metricNames(target.expr ?? "");
       expect(names.length, `${panel.title}: ${target.expr}`).toBeGreaterThan(0);
@@ -181,6 +239,57 @@ describe("operations", () => {
         );
       }
     }
+  });
+
+  it("lists the elections by the label of a services metric, all of them by default", () => {
+    const variable = variableOf(operations, "election");
+    expect(variable).toMatchObject({
+      type: "query",
+      multi: true,
+      includeAll: true,
+      allValue: ".*",
+      query: `label_values(${serviceMetricNames.votesCast}, ${ELECTION_LABEL})`,
+      current: { value: ["$__all"] },
+    });
+    expect(variable?.query).toBe(electionVariableQuery);
+    expect(variable?.datasource).toEqual(prometheusDatasource);
+  });
+
+  it("filters the services' metrics by the election variable, one series per election, and only those", async () => {
+    const ours = await registeredNames();
+    let filtered = 0;
+    for (const { panel, target } of promTargetsOf(operations)) {
+      const expr = target.expr ?? "";
+      const services = metricNames(expr).filter((name) => ours.has(name));
+      if (services.length === 0) {
+        // A metric without the label would show nothing once an election is picked.
+        expect(expr, panel.title).not.toContain("$election");
+        continue;
+      }
+      for (const name of services) {
+        expect(expr, panel.title).toContain(`${name}{${ELECTION_LABEL}=~"$election"}`);
+      }
+      expect(expr, panel.title).toMatch(new RegExp(`\\bby \\(${ELECTION_LABEL}\\b`));
+      expect(target.legendFormat, panel.title).toContain(`{{${ELECTION_LABEL}}}`);
+      filtered++;
+    }
+    expect(filtered).toBeGreaterThan(0);
+  });
+});
+
+describe("the services' metrics", () => {
+  it("carry the election they serve as a label, on every sample", async () => {
+    const metrics = createMetrics("city-council");
+    metrics.votesCast.inc();
+    metrics.deadLetters.inc({ reason: "unknown_candidate" });
+    metrics.consumerLag.set({ topic: "city-council.voters", partition: "0" }, 3);
+    metrics.voteBatchDuration.observe(0.02);
+    const samples = (await metrics.registry.metrics())
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    expect(samples.length).toBeGreaterThan(20);
+    const labelled = new RegExp(`[{,]${ELECTION_LABEL}="city-council"[,}]`);
+    for (const sample of samples) expect(sample).toMatch(labelled);
   });
 });
 

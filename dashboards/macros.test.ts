@@ -64,6 +64,12 @@ describe("template variables", () => {
     expect(() => interpolateVariables("${state:json}", variables)).toThrow(/unsupported variable format/);
   });
 
+  it("put a raw value in as it is: a schema qualifying a table", () => {
+    expect(
+      interpolateVariables("FROM ${election:raw}.tally_by_party", { election: ["election_city_council"] }),
+    ).toBe("FROM election_city_council.tally_by_party");
+  });
+
   it("are interpolated before the macros, which they leave alone", () => {
     expect(
       renderSql("SELECT $__timeGroupAlias(t,'1m') WHERE state IN (${state:sqlstring}) AND $__timeFilter(t)", {

@@ -21,6 +21,7 @@ export interface JsonTarget {
   readonly rawSql?: string;
   readonly format?: string;
   readonly expr?: string;
+  readonly legendFormat?: string;
 }
 
 /** The dashboard as Grafana receives it: plain JSON. */

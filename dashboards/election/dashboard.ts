@@ -16,11 +16,29 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { postgresDatasource } from "../datasources.js";
 import { finishPanels, sqlStat, sqlTarget } from "../panels.js";
 import type { PanelSql } from "../sql-query.js";
-import { electionQueries as q, stateVariableSql } from "./queries.js";
+import { electionQueries as q, electionVariableSql, stateVariableSql } from "./queries.js";
 
 export const ELECTION_UID = "livetally-election-night";
 
-/** Every state in the results; "All" by default, several may be picked. */
+/**
+ * The election shown, one at a time: its name shown, its PostgreSQL schema the value every panel reads
+ * its tables from. Grafana selects the first when none is chosen.
+ */
+function electionVariable(): QueryVariableBuilder {
+  return (
+    new QueryVariableBuilder("election")
+      .label("Election")
+      .datasource(postgresDatasource)
+      .query(electionVariableSql)
+      .definition(electionVariableSql)
+      .refresh(VariableRefresh.OnDashboardLoad)
+      .sort(VariableSort.AlphabeticalAsc)
+      // The value goes into the SQL as a schema name: only the elections listed.
+      .allowCustomValue(false)
+  );
+}
+
+/** Every state of the selected election's results; "All" by default, several may be picked. */
 function stateVariable(): QueryVariableBuilder {
   return new QueryVariableBuilder("state")
     .label("State")
@@ -129,13 +147,17 @@ function votesPerMinute(): timeseries.PanelBuilder {
 export function electionDashboard(): Dashboard {
   const builder = new DashboardBuilder("livetally — election night")
     .uid(ELECTION_UID)
-    .description("Live results from the tallies Flink writes to PostgreSQL, read as livetally_dashboard.")
+    .description(
+      "Live results of one election, from the tallies Flink writes to PostgreSQL, read as livetally_dashboard.",
+    )
     .tags(["livetally", "election"])
     .editable()
     .tooltip(DashboardCursorSync.Crosshair)
     .time({ from: "now-1h", to: "now" })
     .timezone("utc")
     .refresh("5s")
+    // The state variable reads the selected election's states, so it comes after it.
+    .withVariable(electionVariable())
     .withVariable(stateVariable())
     .withRow(new RowBuilder("Overview"))
     .withPanel(sqlStat("Registered voters", q.registeredVoters, 4))

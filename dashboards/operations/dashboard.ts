@@ -2,17 +2,40 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import {
   DashboardBuilder,
   DashboardCursorSync,
+  QueryVariableBuilder,
   RowBuilder,
   ThresholdsConfigBuilder,
   ThresholdsMode,
+  VariableRefresh,
+  VariableSort,
   type Dashboard,
 } from "@grafana/grafana-foundation-sdk/dashboard";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { prometheusDatasource } from "../datasources.js";
 import { finishPanels, promTargets, type PromTarget } from "../panels.js";
-import { operationsQueries as q } from "./queries.js";
+import { electionVariableQuery, operationsQueries as q } from "./queries.js";
 
 export const OPERATIONS_UID = "livetally-operations";
+
+/**
+ * The elections the services' panels show: every one by default, so the dashboard opens on the whole
+ * platform. All is `.*` rather than the listed elections, so an election that has just started shows
+ * before the list is refreshed.
+ */
+function electionVariable(): QueryVariableBuilder {
+  return new QueryVariableBuilder("election")
+    .label("Election")
+    .datasource(prometheusDatasource)
+    .query(electionVariableQuery)
+    .definition(electionVariableQuery)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue(".*")
+    .current({ selected: true, text: ["All"], value: ["$__all"] });
+}
 
 function graph(
   title: string,
@@ -64,13 +87,16 @@ function health(
 export function operationsDashboard(): Dashboard {
   const builder = new DashboardBuilder("livetally — operations")
     .uid(OPERATIONS_UID)
-    .description("Throughput, latency and health of the voting services, Flink, PostgreSQL and Kafka.")
+    .description(
+      "Throughput, latency and health of the election services (by election), Flink, PostgreSQL and Kafka.",
+    )
     .tags(["livetally", "operations"])
     .editable()
     .tooltip(DashboardCursorSync.Crosshair)
     .time({ from: "now-30m", to: "now" })
     .timezone("utc")
     .refresh("10s")
+    .withVariable(electionVariable())
     .withRow(new RowBuilder("Election services"))
     .withPanel(graph("Votes per second", q.votes, "ops", 8))
     .withPanel(graph("Voting batch latency", q.batchLatency, "s", 8))

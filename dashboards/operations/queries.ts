@@ -1,33 +1,52 @@
-import { metricNames } from "../../producers/runtime/metric-names.js";
+import { ELECTION_LABEL, metricNames } from "../../producers/runtime/metric-names.js";
 import type { PromTarget } from "../panels.js";
 
 /**
  * The PromQL of every operations panel, by panel. `$__rate_interval` is Grafana's own range for rate(),
  * at least four scrape intervals.
+ *
+ * The services label every metric with their election, so their panels show the elections the election
+ * variable selects (Grafana puts several in as a regex; All is `.*`), one series per election. Flink's,
+ * PostgreSQL's and Kafka's metrics carry no election label and are not filtered: the tally jobs of all
+ * elections share the Flink cluster, the elections share the database and the brokers.
  */
 const rate = (metric: string) => `rate(${metric}[$__rate_interval])`;
+/** A service metric's series of the selected elections. */
+const ofElections = (metric: string) => `${metric}{${ELECTION_LABEL}=~"$election"}`;
+/** The rate of a service counter, summed per election (and per each label of `by`). */
+const perElection = (metric: string, ...by: string[]) =>
+  `sum by (${[ELECTION_LABEL, ...by].join(", ")}) (${rate(ofElections(metric))})`;
+const electionInLegend = `{{${ELECTION_LABEL}}}`;
+
+/** The elections whose services report metrics, for the election variable. */
+export const electionVariableQuery = `label_values(${metricNames.votesCast}, ${ELECTION_LABEL})`;
 
 export const operationsQueries = {
   votes: [
-    { expr: `sum(${rate(metricNames.votesCast)})`, legend: "cast" },
-    { expr: `sum(${rate(metricNames.votesReemitted)})`, legend: "re-emitted" },
+    { expr: perElection(metricNames.votesCast), legend: `cast: ${electionInLegend}` },
+    { expr: perElection(metricNames.votesReemitted), legend: `re-emitted: ${electionInLegend}` },
     {
-      expr: `sum by (reason) (${rate(metricNames.deadLetters)})`,
-      legend: "dead-lettered: {{reason}}",
+      expr: perElection(metricNames.deadLetters, "reason"),
+      legend: `dead-lettered: ${electionInLegend} {{reason}}`,
     },
   ],
-  votersRegistered: [{ expr: `sum(${rate(metricNames.votersRegistered)})`, legend: "registered" }],
+  votersRegistered: [
+    { expr: perElection(metricNames.votersRegistered), legend: `registered: ${electionInLegend}` },
+  ],
   batchLatency: [0.5, 0.95, 0.99].map((quantile) => ({
-    expr: `histogram_quantile(${quantile}, sum by (le) (${rate(`${metricNames.voteBatchDuration}_bucket`)}))`,
-    legend: `p${quantile * 100}`,
+    expr: `histogram_quantile(${quantile}, ${perElection(`${metricNames.voteBatchDuration}_bucket`, "le")})`,
+    legend: `p${quantile * 100}: ${electionInLegend}`,
   })),
   // The voting service reports its own lag; Flink's Kafka source reports what it has not read yet; the
   // Kafka Exporter sees every group from the broker's side.
   consumerLag: [
-    { expr: `sum(${metricNames.consumerLag})`, legend: "livetally-voting (service)" },
+    {
+      expr: `sum by (${ELECTION_LABEL}) (${ofElections(metricNames.consumerLag)})`,
+      legend: `voting: ${electionInLegend} (service)`,
+    },
     {
       expr: "sum(flink_taskmanager_job_task_operator_pendingRecords)",
-      legend: "livetally-tallies (Flink source)",
+      legend: "tally jobs (Flink source)",
     },
     { expr: "sum by (consumergroup) (kafka_consumergroup_lag)", legend: "{{consumergroup}} (broker)" },
   ],

@@ -25,7 +25,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   log = createLogger("registration", config.logLevel);
-  const metrics = createMetrics();
+  const metrics = createMetrics(config.names.election);
   const { pool, kafka, registry } = openConnections("livetally-registration", config, log);
   // A batch job: metrics are a convenience while it runs, so a busy port is no reason to fail.
   const http = await startHttp(

@@ -11,3 +11,9 @@ export const metricNames = {
   consumerLag: "livetally_consumer_lag",
   votersRegistered: "livetally_voters_registered_total",
 } as const;
+
+/**
+ * The label every metric of a service carries, naming the election it serves (its metadata.name): the
+ * operations dashboard filters by it, since elections share a Prometheus.
+ */
+export const ELECTION_LABEL = "election";

@@ -1,9 +1,13 @@
 import client from "prom-client";
-import { metricNames } from "./metric-names.js";
+import { ELECTION_LABEL, metricNames } from "./metric-names.js";
 
-/** The Prometheus metrics of the election services, under the names the dashboards query. */
-export function createMetrics() {
+/**
+ * The Prometheus metrics of the election services, under the names the dashboards query, each labelled
+ * with the election the service serves (the process's default metrics too).
+ */
+export function createMetrics(election: string) {
   const registry = new client.Registry();
+  registry.setDefaultLabels({ [ELECTION_LABEL]: election });
   client.collectDefaultMetrics({ register: registry });
   return {
     registry,

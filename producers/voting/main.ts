@@ -12,7 +12,7 @@ async function main(): Promise<number> {
   const config = serviceConfig();
   const logger = createLogger("voting", config.logLevel);
   log = logger;
-  const metrics = createMetrics();
+  const metrics = createMetrics(config.names.election);
   const service = new VotingService({
     config,
     election: electionDefinition(config.election),

@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allDashboards } from "../../dashboards/build.js";
@@ -10,25 +11,55 @@ import {
 } from "../../dashboards/operations/exporter-metrics.js";
 import {
   electionQueries,
+  electionVariableSql,
   stateVariableSql,
   type ElectionQueryName,
 } from "../../dashboards/election/queries.js";
 import { renderSql } from "../../dashboards/macros.js";
 import { metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "../../dashboards/model.js";
 import { cancelTallyJobs, liveTallyJob } from "../../local/tally-job.js";
+import { loadElection, withOverrides } from "../../local/election/document.js";
 import { runElection, type ElectionRunResult } from "../../local/election/run.js";
 import { endpoints } from "../../local/endpoints.js";
+import { ELECTION_LABEL } from "../../producers/runtime/metric-names.js";
 import { pollUntil, sleep } from "../../producers/runtime/waiting.js";
+import { electionNames, electionOfSchema } from "../../schemas/election/names.js";
+import type { Election } from "../../schemas/generated/election.js";
+import { repoRoot } from "../../versions.js";
 
 /**
- * The dashboards' queries against the real engines, after one real election on the local stack:
- * every PostgreSQL panel of election night as Grafana would run it (variables and macros expanded)
- * and as the read-only dashboard role, with the columns the panel reads, some rows, and the same
- * figures as the ledger; every Prometheus panel of operations, with the metric names the voting
- * service really exposes while it votes, and the Flink names reported by the running tally job.
+ * The dashboards' queries against the real engines, after two real elections on the local stack: every
+ * PostgreSQL panel of election night as Grafana would run it (variables and macros expanded) and as the
+ * read-only dashboard role, with the election variable set to each election in turn, with the columns
+ * the panel reads, some rows, and the same figures as that election's ledger and not the other's; every
+ * Prometheus panel of operations, with the metric names each voting service really exposes while it
+ * votes, labelled with its election, and the Flink names reported by a running tally job.
  */
-const VOTERS = 3_000;
 const READER = { user: "grafana_test", password: "grafana_test" };
+
+function testElection(document: Election) {
+  const names = electionNames(document.metadata.name);
+  return { name: names.election, schema: names.databaseSchema, document };
+}
+type TestElection = ReturnType<typeof testElection>;
+
+/**
+ * Two elections of other candidates, regions, sizes and seeds, so that a panel reading the wrong one
+ * shows figures its own ledger does not hold. Small, so that both run in a few minutes on two cores.
+ */
+const general = testElection(
+  withOverrides(loadElection(), { name: "dashboards-test", voters: 3_000, seed: 4242, rateLimit: 0 }),
+);
+const city = testElection(
+  withOverrides(loadElection(join(repoRoot, "elections", "city-council.yaml")), {
+    name: "dashboards-test-city",
+    voters: 2_000,
+    seed: 77,
+    rateLimit: 0,
+  }),
+);
+const elections = [general, city];
+const otherThan = (e: TestElection) => (e === general ? city : general);
 
 const dashboards = allDashboards();
 const election = dashboards.find((d) => d.uid === ELECTION_UID) as DashboardJson;
@@ -49,7 +80,10 @@ const panelQueries = sqlTargets(election).map(({ panel, target }) => {
   return { title: panel.title ?? "", name: entry[0] as ElectionQueryName, query: entry[1] };
 });
 
-/** The same figures recomputed from the ledger (votes, voters, candidates); $1 is the states shown. */
+/**
+ * The same figures recomputed from an election's ledger (votes, voters, candidates), read through its
+ * search_path; $1 is the states shown.
+ */
 const groundTruth: Record<ElectionQueryName, string> = {
   registeredVoters: "SELECT count(*) FROM voters WHERE state = ANY($1)",
   votesCast: "SELECT count(*) FROM votes WHERE state = ANY($1)",
@@ -110,52 +144,93 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The metric names of a Prometheus text exposition, from its samples. */
-function exposedNames(text: string): string[] {
+/** The voting service's /metrics as scraped while it voted. */
+interface Scraped {
+  /** Names seen in any scrape. */
+  readonly names: Set<string>;
+  /** The election label of every sample, "" for a sample without one. */
+  readonly elections: Set<string>;
+}
+
+/** What the run of one election left to check. */
+interface Ran {
+  readonly result: ElectionRunResult;
+  /** The election's own tables, as its services read them. */
+  readonly ledger: pg.Pool;
+  /** The state variable's values, as the dashboard's login reads them. */
+  readonly states: string[];
+  readonly scraped: Scraped;
+}
+
+const ran = new Map<string, Ran>();
+let reader: pg.Pool;
+
+function of(e: TestElection): Ran {
+  const r = ran.get(e.name);
+  if (!r) throw new Error(`the election ${e.name} did not run`);
+  return r;
+}
+
+async function scrapeWhileVoting(port: number, stop: AbortSignal, into: Scraped): Promise<void> {
+  while (!stop.aborted) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) {
+        for (const sample of samples(await response.text())) {
+          into.names.add(sample.name);
+          into.elections.add(sample.election);
+        }
+      }
+    } catch {
+      // not listening yet, or already stopped
+    }
+    await sleep(250);
+  }
+}
+
+/** The samples of a Prometheus text exposition: each one's metric name and election label. */
+function samples(text: string): { name: string; election: string }[] {
+  const label = new RegExp(`[{,]${ELECTION_LABEL}="([^"]*)"`);
   return text
     .split("\n")
     .filter((line) => line !== "" && !line.startsWith("#"))
-    .map((line) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0] ?? "")
-    .filter((name) => name !== "");
+    .map((line) => ({
+      name: /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0] ?? "",
+      election: label.exec(line)?.[1] ?? "",
+    }))
+    .filter((sample) => sample.name !== "");
 }
 
-let result: ElectionRunResult;
-let app: pg.Pool;
-let reader: pg.Pool;
-let allStates: string[];
-/** The voting service's /metrics as scraped while it voted: names seen in any scrape. */
-const liveMetricNames = new Set<string>();
+/** A panel's SQL as Grafana sends it with the election variable on `e` and the states shown. */
+function panelSql(sql: string, e: TestElection, states: readonly string[]): string {
+  // The dashboard's own time range, now-1h to now, which covers the elections that just ran.
+  const to = new Date();
+  const from = new Date(to.getTime() - 3_600_000);
+  return renderSql(sql, { from, to, variables: { election: [e.schema], state: states } });
+}
 
 beforeAll(async () => {
-  const votingPort = await freePort();
-  result = await runElection({
-    election: "dashboards-test",
-    resume: false,
-    voters: VOTERS,
-    seed: 4242,
-    rateLimit: 0,
-    votingPort,
-    registerFirst: true,
-    showRegistration: false,
-    say: (line) => console.log(`dashboards: ${line}`),
-    whileVoting: async (_db, stop) => {
-      while (!stop.aborted) {
-        try {
-          const response = await fetch(`http://127.0.0.1:${votingPort}/metrics`, {
-            signal: AbortSignal.timeout(2000),
-          });
-          if (response.ok) for (const name of exposedNames(await response.text())) liveMetricNames.add(name);
-        } catch {
-          // not listening yet, or already stopped
-        }
-        await sleep(250);
-      }
-    },
-  });
   const url = endpoints().databaseUrl;
-  app = new pg.Pool({ connectionString: url, max: 2 });
+  // One after the other, so that a failure is one election's; each run resets only its own election, so
+  // the first is still there, whole, when the panels are read.
+  for (const e of elections) {
+    const votingPort = await freePort();
+    const scraped: Scraped = { names: new Set(), elections: new Set() };
+    const result = await runElection({
+      election: e.document,
+      resume: false,
+      votingPort,
+      registerFirst: true,
+      showRegistration: false,
+      say: (line) => console.log(`dashboards: ${e.name}: ${line}`),
+      whileVoting: (_db, stop) => scrapeWhileVoting(votingPort, stop, scraped),
+    });
+    const ledger = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${e.schema}` });
+    ran.set(e.name, { result, ledger, states: [], scraped });
+  }
+  const admin = of(general).ledger;
   // A login in the dashboard role, as cdk8s gives Grafana one (grafana_reader IN ROLE livetally_dashboard).
-  await app.query(`DO $$
+  await admin.query(`DO $$
     BEGIN
       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${READER.user}') THEN
         CREATE ROLE ${READER.user} LOGIN PASSWORD '${READER.password}' IN ROLE livetally_dashboard;
@@ -165,72 +240,107 @@ beforeAll(async () => {
   readerUrl.username = READER.user;
   readerUrl.password = READER.password;
   reader = new pg.Pool({ connectionString: readerUrl.toString(), max: 2 });
-  allStates = (await reader.query<{ state: string }>(stateVariableSql)).rows.map((r) => r.state);
-}, 300_000);
+  for (const e of elections) {
+    const { rows } = await reader.query<{ state: string }>(panelSql(stateVariableSql, e, []));
+    of(e).states.push(...rows.map((r) => r.state));
+  }
+}, 600_000);
 
 afterAll(async () => {
   await reader?.end();
-  await app?.end();
-  // The election's tally job would otherwise keep a JVM busy while the next test file runs.
-  await cancelTallyJobs();
+  for (const r of ran.values()) await r.ledger.end();
+  // The elections' tally jobs would otherwise keep a JVM busy while the next test file runs.
+  for (const e of elections) await cancelTallyJobs(e.name);
 });
 
-describe("after a real election", () => {
-  it("the tallies were certified against the ledger", () => {
-    expect(result.certification.match).toBe(true);
-    expect(result.certification.votes).toBeGreaterThan(0);
+describe("after two real elections", () => {
+  it.each(elections)("$name's tallies were certified against its ledger", (e) => {
+    expect(of(e).result.certification.match).toBe(true);
+    expect(of(e).result.certification.votes).toBeGreaterThan(0);
   });
 
-  it("the panels' login is read-only: it cannot read the ledger or the register", async () => {
-    await expect(reader.query("SELECT count(*) FROM votes")).rejects.toThrow(/permission denied/);
-    await expect(reader.query("SELECT count(*) FROM voters")).rejects.toThrow(/permission denied/);
-    await expect(reader.query("DELETE FROM tally_by_candidate")).rejects.toThrow(/permission denied/);
+  it("the panels' login is read-only: it cannot read either ledger or register", async () => {
+    for (const { schema } of elections) {
+      await expect(reader.query(`SELECT count(*) FROM ${schema}.votes`)).rejects.toThrow(/permission denied/);
+      await expect(reader.query(`SELECT count(*) FROM ${schema}.voters`)).rejects.toThrow(
+        /permission denied/,
+      );
+      await expect(reader.query(`DELETE FROM ${schema}.tally_by_candidate`)).rejects.toThrow(
+        /permission denied/,
+      );
+    }
   });
 
-  it("the state variable lists every state of the register", async () => {
-    const { rows } = await app.query<{ state: string }>("SELECT DISTINCT state FROM voters");
-    expect([...allStates].sort()).toEqual(rows.map((r) => r.state).sort());
+  it("the election variable lists both elections by name, each with its schema as the value", async () => {
+    const { rows } = await reader.query<{ __text: string; __value: string }>(electionVariableSql);
+    for (const e of elections) expect(rows).toContainEqual({ __text: e.name, __value: e.schema });
+    for (const row of rows) expect(electionOfSchema(row.__value)).toBe(row.__text);
+  });
+
+  it.each(elections)(
+    "the state variable lists every state of $name's register, and only those",
+    async (e) => {
+      const { rows } = await of(e).ledger.query<{ state: string }>("SELECT DISTINCT state FROM voters");
+      expect([...of(e).states].sort()).toEqual(rows.map((r) => r.state).sort());
+    },
+  );
+
+  it("the elections share no candidate and no state, so a panel of the wrong one cannot pass", async () => {
+    const candidates = async (e: TestElection) =>
+      (await of(e).ledger.query<{ name: string }>("SELECT name FROM candidates")).rows.map((r) => r.name);
+    const cityCandidates = await candidates(city);
+    expect((await candidates(general)).filter((c) => cityCandidates.includes(c))).toEqual([]);
+    expect(of(general).states.filter((s) => of(city).states.includes(s))).toEqual([]);
   });
 });
 
 /** The variable settings each panel is run with: the default (All) and a single state. */
 const selections = [
-  { name: "all states", pick: (states: string[]) => states },
-  { name: "one state", pick: (states: string[]) => states.slice(0, 1) },
+  { selection: "all states", pick: (states: string[]) => states },
+  { selection: "one state", pick: (states: string[]) => states.slice(0, 1) },
 ] as const;
 
-describe.each(selections)("with $name selected", ({ pick }) => {
-  it.each(panelQueries)(
-    "$title ($name) returns its columns, equal to the ledger",
-    async ({ name, query }) => {
-      const states = pick(allStates);
-      // The dashboard's own time range, now-1h to now, which covers the election that just ran.
-      const to = new Date();
-      const from = new Date(to.getTime() - 3_600_000);
-      const sql = renderSql(query.sql, { from, to, variables: { state: states } });
-      const panel = await reader.query({ text: sql, rowMode: "array" });
-      expect(panel.fields.map((f) => f.name)).toEqual(query.columns);
-      expect(panel.rows.length).toBeGreaterThan(0);
+describe.each(elections)("with the election $name", (e) => {
+  describe.each(selections)("and $selection", ({ pick }) => {
+    it.each(panelQueries)(
+      "$title ($name) returns its columns, equal to this election's ledger and not the other's",
+      async ({ name, query }) => {
+        const states = pick(of(e).states);
+        const panel = await reader.query({ text: panelSql(query.sql, e, states), rowMode: "array" });
+        expect(panel.fields.map((f) => f.name)).toEqual(query.columns);
+        expect(panel.rows.length).toBeGreaterThan(0);
 
-      const truth = await app.query({
-        text: groundTruth[name],
-        values: groundTruth[name].includes("$1") ? [states] : [],
-        rowMode: "array",
-      });
-      expect(normalized(panel.rows as unknown[][])).toEqual(normalized(truth.rows as unknown[][]));
-    },
-  );
+        const truth = await of(e).ledger.query({
+          text: groundTruth[name],
+          values: groundTruth[name].includes("$1") ? [states] : [],
+          rowMode: "array",
+        });
+        const expected = normalized(truth.rows as unknown[][]);
+        expect(normalized(panel.rows as unknown[][])).toEqual(expected);
+
+        // The same panel on the other election, as Grafana shows it once the variable is switched.
+        const other = otherThan(e);
+        const elsewhere = await reader.query({
+          text: panelSql(query.sql, other, pick(of(other).states)),
+          rowMode: "array",
+        });
+        expect(normalized(elsewhere.rows as unknown[][])).not.toEqual(expected);
+      },
+    );
+  });
 });
 
 describe("every Prometheus panel", () => {
-  it("scraped the voting service while it voted", () => {
-    expect(liveMetricNames).toContain("livetally_votes_cast_total");
+  it.each(elections)("scraped $name's voting service while it voted, every sample labelled $name", (e) => {
+    const { scraped } = of(e);
+    expect(scraped.names).toContain("livetally_votes_cast_total");
+    expect([...scraped.elections]).toEqual([e.name]);
   });
 
   it.each(promNames.filter((m) => m.name.startsWith("livetally_")))(
-    "$title: $name is in the voting service's live /metrics",
+    "$title: $name is in each voting service's live /metrics",
     ({ name }) => {
-      expect([...liveMetricNames]).toContain(name);
+      for (const e of elections) expect([...of(e).scraped.names], e.name).toContain(name);
     },
   );
 
@@ -250,7 +360,7 @@ describe("every Prometheus panel", () => {
    * <subtask>.<operator>.<key>.<value>.<m>.
    */
   it("uses Flink metrics that the running tally job reports at the scope the name says", async () => {
-    const jobId = (await liveTallyJob())?.jid;
+    const jobId = (await liveTallyJob(general.name))?.jid;
     expect(jobId).toBeDefined();
     const flink = endpoints().flinkRestUrl;
     const get = async <T>(path: string) => (await (await fetch(`${flink}${path}`)).json()) as T;

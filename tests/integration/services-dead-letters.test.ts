@@ -104,7 +104,7 @@ function decodeDeadLetter(value: Buffer): DeadLetter {
 
 describe("voting service with invalid input", () => {
   it("sends each bad record to the dead-letter topic with its reason and keeps voting", async () => {
-    const metrics = createMetrics();
+    const metrics = createMetrics(names.election);
     const config = serviceConfig(localServiceEnv({ ...process.env, ...election.env }));
     const service = new VotingService({
       config,

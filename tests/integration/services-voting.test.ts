@@ -107,7 +107,7 @@ async function expectEveryVoteOnceInLedgerAndInTopic(): Promise<{ topicRecords: 
 
 describe("voting service", () => {
   it("casts exactly one vote per voter who chooses to vote, in PostgreSQL and in the votes topic", async () => {
-    const metrics = createMetrics();
+    const metrics = createMetrics(names.election);
     const config = serviceConfig(localServiceEnv({ ...process.env, ...election.env }));
     const service = new VotingService({
       config,
