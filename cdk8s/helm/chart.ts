@@ -171,7 +171,7 @@ export interface GeneratedChart {
 export function buildChart(): GeneratedChart {
   const helm = helmConfig();
   // The two syntheses are paired object by object, so both are built from one reading of the files.
-  const platformFiles = readPlatformFiles();
+  const platformFiles = readPlatformFiles("production");
   const prod = synthesize(platformConfig("production"), platformFiles);
   const objects = synthesize(helm, platformFiles).map((o, i) => typeMarkers(o, prod[i]) as K8sObject);
   const leftover = JSON.stringify(objects).match(markerPattern);

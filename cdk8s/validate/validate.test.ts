@@ -29,7 +29,7 @@ function must(objects: Json[], test: (o: Json) => boolean): Json {
   return found;
 }
 const voting = (objects: Json[]) =>
-  must(objects, (o) => o.kind === "Deployment" && o.metadata.name === "livetally-voting");
+  must(objects, (o) => o.kind === "Deployment" && o.metadata.name === "general-2026-voting");
 const messages = (problems: { object: string; message: string }[]) =>
   problems.map((p) => `${p.object}: ${p.message}`);
 
@@ -47,7 +47,7 @@ describe("schemas", () => {
     topic.spec.partitions = "six";
     objects.push({ apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g" } });
     const found = messages(schemas.validate(objects as unknown as K8sObject[])).join("\n");
-    expect(found).toMatch(/Deployment livetally-voting: .*imagePullPolicie/);
+    expect(found).toMatch(/Deployment general-2026-voting: .*imagePullPolicie/);
     expect(found).toMatch(/Kafka livetally: .*listenerz/);
     expect(found).toMatch(/KafkaTopic .*partitions must be integer/);
     expect(found).toMatch(/no schema for example.com\/v1 Gadget/);
@@ -65,14 +65,14 @@ describe("cross-references", () => {
         !(o.kind === "Secret" && o.metadata.name === "livetally-pg-registry") &&
         !(o.kind === "ConfigMap" && o.metadata.name === "livetally-services") &&
         !(o.kind === "Service" && o.metadata.name === "livetally-registry") &&
-        !(o.kind === "KafkaTopic" && o.spec.topicName === "votes") &&
+        !(o.kind === "KafkaTopic" && o.spec.topicName === "general-2026.votes") &&
         o.kind !== "Database",
     );
     const found = messages(checkReferences(objects as unknown as K8sObject[])).join("\n");
     expect(found).toMatch(/Deployment livetally-registry: Secret livetally-pg-registry does not exist/);
-    expect(found).toMatch(/Deployment livetally-voting: ConfigMap livetally-services does not exist/);
-    expect(found).toMatch(/FlinkDeployment livetally-tally: Service livetally-registry does not exist/);
-    expect(found).toMatch(/KafkaUser livetally-voting: topic votes does not exist/);
+    expect(found).toMatch(/Deployment general-2026-voting: ConfigMap livetally-services does not exist/);
+    expect(found).toMatch(/FlinkDeployment general-2026-tally: Service livetally-registry does not exist/);
+    expect(found).toMatch(/KafkaUser general-2026-voting: topic general-2026\.votes does not exist/);
     expect(found).toMatch(/Deployment livetally-registry: database registry does not exist/);
   });
 
@@ -113,8 +113,8 @@ describe("cross-references", () => {
       secretRef: { name: "livetally-pg-app" },
     });
     expect(messages(checkWorkloads(objects as unknown as K8sObject[]))).toEqual([
-      "FlinkDeployment livetally-tally: container flink-main-container: JDBC_PASSWORD comes from a Secret; mount the Secret as a file instead",
-      "Deployment livetally-voting: container voting: takes a Secret's keys as variables; mount it as files instead",
+      "FlinkDeployment general-2026-tally: container flink-main-container: JDBC_PASSWORD comes from a Secret; mount the Secret as a file instead",
+      "Deployment general-2026-voting: container voting: takes a Secret's keys as variables; mount it as files instead",
     ]);
   });
 
