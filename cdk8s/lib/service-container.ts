@@ -43,7 +43,7 @@ export interface ServiceProcess {
 }
 
 /** The file the services read the election document from (ELECTION_FILE), in its mounted ConfigMap. */
-export const ELECTION_FILE = `${services.electionDir}/${services.electionKey}`;
+const ELECTION_FILE = `${services.electionDir}/${services.electionKey}`;
 
 /** The credentials a process of the services image reads, as files. */
 interface ServiceCredentials {
