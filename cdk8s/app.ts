@@ -46,7 +46,8 @@ export function readPlatformFiles(profile: Profile): PlatformFiles {
 }
 
 /** elections/general-2026.yaml: the election the platform installs unless told otherwise. */
-export function defaultElection(file = join(repoRoot, "elections", "general-2026.yaml")): Election {
+export function defaultElection(): Election {
+  const file = join(repoRoot, "elections", "general-2026.yaml");
   return requireElection(readElectionFile(file), file);
 }
 
