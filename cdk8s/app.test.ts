@@ -2,21 +2,36 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { allTopics, topics } from "../schemas/topics.js";
 import { serviceConfig } from "../producers/runtime/config.js";
 import { parseRegistrationArgs } from "../producers/registration/args.js";
 import { topicSchemas } from "../producers/setup/setup.js";
+import { electionSqlEnvironment } from "../flink-sql/job.js";
+import { electionNames } from "../schemas/election/names.js";
+import { validateElection } from "../schemas/election/validate.js";
 import { repoRoot } from "../versions.js";
-import { dashboardFiles, synthesize, type K8sObject } from "./app.js";
+import {
+  dashboardFiles,
+  defaultElection,
+  electionObjects,
+  profileElection,
+  readPlatformFiles,
+  synthesize,
+  type K8sObject,
+} from "./app.js";
 import { platformConfig } from "./config.js";
 import { grants } from "./lib/kafka-users.js";
-import { grafana, kafkaUsers, services } from "./names.js";
+import { electionObjectNames, grafana, labels, services } from "./names.js";
 
 // Compiling the CRD schemas and running helm take seconds each on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
 
 const kind = synthesize(platformConfig("kind"));
 const production = synthesize(platformConfig("production"));
+/** The election both profiles install, and what it owns. */
+const general = defaultElection();
+const names = electionNames(general.metadata.name);
+const objectNames = electionObjectNames(general.metadata.name);
+const electionGrants = grants(names);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const find = (objects: K8sObject[], kindName: string, name: string) => {
@@ -71,23 +86,48 @@ describe("profiles", () => {
       all(production, "PodDisruptionBudget")
         .map((p) => p.metadata.name)
         .sort(),
-    ).toEqual(["livetally-registry", services.voting]);
+    ).toEqual([objectNames.voting, "livetally-registry"].sort());
     expect(
-      find(production, "Deployment", services.voting).spec.template.spec.affinity.podAntiAffinity,
+      find(production, "Deployment", objectNames.voting).spec.template.spec.affinity.podAntiAffinity,
     ).toBeDefined();
     expect(find(production, "Kafka", "livetally").spec.kafka.config["min.insync.replicas"]).toBe(2);
   });
 });
 
+describe("elections", () => {
+  it("installs the default election, kind's with a smaller electorate, validated", () => {
+    const files = { kind: readPlatformFiles("kind"), production: readPlatformFiles("production") };
+    expect(files.production.elections).toEqual([general]);
+    const [small] = files.kind.elections;
+    expect(small?.spec.electorate.voters).toBe(1000);
+    expect(validateElection(small).ok).toBe(true);
+    expect({ ...small, spec: { ...small?.spec, electorate: general.spec.electorate } }).toEqual(general);
+    expect(profileElection("production", general)).toBe(general);
+  });
+
+  it("synthesizes the platform and then each election's objects, which electionObjects makes alone", () => {
+    const config = platformConfig("production");
+    const own = electionObjects(config, general);
+    expect(production.slice(-own.length)).toEqual(own);
+    for (const o of own) expect(o.metadata.labels?.[labels.instance]).toBe(general.metadata.name);
+    const platform = production.slice(0, -own.length);
+    for (const o of platform) expect(o.metadata.labels?.[labels.instance]).toBeUndefined();
+    expect(platform.map((o) => o.kind)).not.toEqual(
+      expect.arrayContaining(["KafkaTopic", "KafkaUser", "Job", "FlinkDeployment"]),
+    );
+  });
+});
+
 describe("topics", () => {
-  it("declares every topic of schemas/topics.ts with its partitions and configs", () => {
+  it("declares every topic of the election with its partitions and configs", () => {
+    const electionTopics = Object.values(names.topics);
     for (const [objects, replication, isr] of [
       [kind, 1, 1],
       [production, 3, 2],
     ] as const) {
       const declared = all(objects, "KafkaTopic");
-      expect(declared.map((t) => t.spec.topicName).sort()).toEqual(allTopics.map((t) => t.name).sort());
-      for (const topic of allTopics) {
+      expect(declared.map((t) => t.spec.topicName).sort()).toEqual(electionTopics.map((t) => t.name).sort());
+      for (const topic of electionTopics) {
         const spec = declared.find((t) => t.spec.topicName === topic.name)?.spec;
         expect(spec).toMatchObject({ partitions: topic.partitions, replicas: replication });
         expect(spec.config).toMatchObject({ ...topic.config, "min.insync.replicas": isr });
@@ -95,35 +135,46 @@ describe("topics", () => {
     }
   });
 
+  /** A script's ${NAME} as the tally job's environment fills it. */
+  const tallyEnv = () =>
+    Object.fromEntries(
+      (
+        find(kind, "FlinkDeployment", objectNames.tally).spec.podTemplate.spec.containers[0].env as Json[]
+      ).map((e) => [e.name, e.value as string]),
+    );
+  const filled = (text: string) => text.replace(/\$\{([A-Z_]+)\}/g, (m, n: string) => tallyEnv()[n] ?? m);
+
   it("the SQL job reads and writes only declared topics, within the ACLs of its KafkaUser", () => {
     const declared = new Set(all(kind, "KafkaTopic").map((t) => t.spec.topicName));
     expect(sqlTopics.length).toBeGreaterThan(0);
-    for (const t of sqlTopics) expect(declared).toContain(t);
+    for (const t of sqlTopics) expect(declared).toContain(filled(t));
     for (const [table, topic] of tableTopics) {
-      const list = insertedTables.has(table) ? grants.flink.writes : grants.flink.reads;
-      expect(list, `${table} -> ${topic}`).toContain(topic);
+      const list = insertedTables.has(table) ? electionGrants.flink.writes : electionGrants.flink.reads;
+      expect(list, `${table} -> ${topic}`).toContain(filled(topic ?? ""));
     }
     const groupIds = new Set([...sql.matchAll(/'properties\.group\.id'\s*=\s*'([^']+)'/g)].map((m) => m[1]));
-    for (const g of groupIds) expect(g?.startsWith(grants.flink.groupPrefix ?? "-")).toBe(true);
+    expect(groupIds.size).toBeGreaterThan(0);
+    for (const g of groupIds) expect(filled(g ?? "")).toBe(electionGrants.flink.group);
+    expect(tallyEnv()).toMatchObject(electionSqlEnvironment(names));
   });
 
   it("every topic the SQL job reads has the value schema the setup step registers, on a declared topic", () => {
-    const registered = new Set(Object.values(topicSchemas).map((t) => t.topic.name));
+    const registered = new Set(Object.values(topicSchemas(names)).map((t) => t.topic.name));
     const declared = new Set(all(kind, "KafkaTopic").map((t) => t.spec.topicName));
     for (const [table, topic] of tableTopics) {
       if (insertedTables.has(table)) continue;
-      expect(registered, `${table} reads ${topic}`).toContain(topic);
+      expect(registered, `${table} reads ${topic}`).toContain(filled(topic ?? ""));
     }
     for (const t of registered) expect(declared).toContain(t);
   });
 
-  it("the services' principals may use the topics they produce to", () => {
-    expect(grants.registration.writes).toEqual(
-      expect.arrayContaining([topics.voters.name, topics.candidates.name]),
+  it("the services' principals may use the topics they produce to, and are the election's own", () => {
+    expect(electionGrants.registration.writes).toEqual(
+      expect.arrayContaining([names.topics.voters.name, names.topics.candidates.name]),
     );
-    expect(grants.voting.writes).toContain(topics.votes.name);
+    expect(electionGrants.voting.writes).toContain(names.topics.votes.name);
     const users = all(kind, "KafkaUser").map((u) => u.metadata.name);
-    expect(users.sort()).toEqual(Object.values(kafkaUsers).sort());
+    expect(users.sort()).toEqual(Object.values(objectNames.kafkaUsers).sort());
   });
 
   it("the JDBC sinks write tables the migrations create, in the database CloudNativePG creates", () => {
@@ -134,71 +185,94 @@ describe("topics", () => {
     const sinks = [...sql.matchAll(/'table-name'\s*=\s*'([^']+)'/g)].map((m) => m[1]);
     expect(sinks.length).toBeGreaterThan(0);
     for (const t of sinks) expect(tables).toContain(t);
-    const env = find(kind, "FlinkDeployment", "livetally-tally").spec.podTemplate.spec.containers[0]
-      .env as Json[];
-    const jdbc = env.find((e) => e.name === "JDBC_URL")?.value as string;
-    expect(jdbc.split("/").at(-1)).toBe(find(kind, "Cluster", "livetally-pg").spec.bootstrap.initdb.database);
+    const jdbc = new URL(tallyEnv().JDBC_URL?.replace(/^jdbc:/, "") ?? "");
+    expect(jdbc.pathname.slice(1)).toBe(find(kind, "Cluster", "livetally-pg").spec.bootstrap.initdb.database);
+    expect(jdbc.searchParams.get("currentSchema")).toBe(names.databaseSchema);
   });
 });
 
 describe("the services", () => {
   /**
-   * The environment a container gets, with the Secret files it mounts made up in a scratch folder:
-   * every *_FILE names a key under one of its read-only Secret mounts.
+   * The environment a container gets, with the files it mounts made up in a scratch folder: every
+   * *_FILE names a key under one of its read-only mounts, a Secret's (made up) or a ConfigMap's (its data).
    */
-  function containerEnv(objects: K8sObject[], container: Json): NodeJS.ProcessEnv {
+  function containerEnv(objects: K8sObject[], pod: Json, container: Json): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const from of container.envFrom ?? [])
       Object.assign(env, find(objects, "ConfigMap", from.configMapRef.name).data);
-    const scratch = mkdtempSync(join(tmpdir(), "livetally-secrets-"));
+    const scratch = mkdtempSync(join(tmpdir(), "livetally-files-"));
     for (const e of container.env ?? []) {
       expect(e.valueFrom, `${container.name}: ${e.name} comes from a Secret`).toBeUndefined();
       env[e.name] = e.value;
       if (!e.name.endsWith("_FILE")) continue;
       const mount = (container.volumeMounts as Json[]).find((m) => e.value.startsWith(`${m.mountPath}/`));
       expect(mount, `${container.name}: ${e.name} is under a mount`).toMatchObject({ readOnly: true });
+      const volume = (pod.volumes as Json[]).find((v) => v.name === mount?.name);
+      const key = (e.value as string).slice(`${mount?.mountPath}/`.length);
+      const made = volume?.configMap
+        ? (find(objects, "ConfigMap", volume.configMap.name).data[key] as string)
+        : e.value.endsWith("/uri")
+          ? "postgresql://u:p@livetally-pg-rw:5432/livetally\n"
+          : "secret\n";
       const file = join(scratch, e.value.replaceAll("/", "_"));
-      const made = e.value.endsWith("/uri") ? "postgresql://u:p@livetally-pg-rw:5432/livetally" : "secret";
-      writeFileSync(file, `${made}\n`);
+      writeFileSync(file, made);
       env[e.name] = file;
     }
     return env;
   }
 
-  it("every service container's environment is one the services accept", () => {
-    for (const objects of [kind, production]) {
-      const voting = find(objects, "Deployment", services.voting).spec.template.spec;
-      const registration = find(objects, "Job", services.registration).spec.template.spec;
-      for (const c of [...voting.containers, ...voting.initContainers, ...registration.containers]) {
-        const env = containerEnv(objects, c);
+  it("every service container's environment is one the services accept, for the election installed", () => {
+    for (const [objects, profile] of [
+      [kind, "kind"],
+      [production, "production"],
+    ] as const) {
+      const election = readPlatformFiles(profile).elections[0];
+      const voting = find(objects, "Deployment", objectNames.voting).spec.template.spec;
+      const registration = find(objects, "Job", objectNames.registration).spec.template.spec;
+      for (const [pod, c] of [
+        ...[...voting.containers, ...voting.initContainers].map((c) => [voting, c]),
+        ...[...registration.containers, ...registration.initContainers].map((c) => [registration, c]),
+      ]) {
+        const env = containerEnv(objects, pod, c);
         const config = serviceConfig(env);
+        expect(config.election).toEqual(election);
         expect(config.registryUrl).toMatch(/^http:\/\/livetally-registry:8080\/apis\/ccompat\/v7/);
         expect(config.httpPort).toBe(services.httpPort);
         expect(config.kafka.brokers).toEqual(["livetally-kafka-bootstrap:9092"]);
-        expect(config.votingConsumerGroup.startsWith(grants.voting.groupPrefix ?? "-")).toBe(true);
+        expect(config.names.votingGroup).toBe(electionGrants.voting.group);
         expect(config.databaseUrl).toMatch(/^postgresql:\/\/u:p@livetally-pg-rw:5432\//);
         if (c.name !== "setup")
-          expect(config.kafka.sasl).toEqual({ username: `livetally-${c.name}`, password: "secret" });
+          expect(config.kafka.sasl).toEqual({
+            username: objectNames.kafkaUsers[c.name as "registration" | "voting"],
+            password: "secret",
+          });
       }
       const args = registration.containers[0].command.slice(2);
-      expect(parseRegistrationArgs(args, {}, 0)).toEqual({
-        voters: platformConfig(objects === kind ? "kind" : "production").election.voters,
-        seed: 42,
+      expect(parseRegistrationArgs(args, election?.spec.electorate.voters ?? 0)).toEqual({
+        voters: election?.spec.electorate.voters,
       });
     }
   });
 
+  it("the voting principal's ACLs name the group the voting service joins, literally", () => {
+    const user = find(kind, "KafkaUser", objectNames.kafkaUsers.voting);
+    const groups = (user.spec.authorization.acls as Json[]).filter((a) => a.resource.type === "group");
+    expect(groups.map((a) => a.resource)).toEqual([
+      { type: "group", name: names.votingGroup, patternType: "literal" },
+    ]);
+  });
+
   it("the Flink job authenticates with SCRAM through the SQL connector's shaded login module", () => {
-    const env = find(kind, "FlinkDeployment", "livetally-tally").spec.podTemplate.spec.containers[0]
+    const env = find(kind, "FlinkDeployment", objectNames.tally).spec.podTemplate.spec.containers[0]
       .env as Json[];
-    const names = env.map((e) => e.name);
+    const envNames = env.map((e) => e.name);
     const jaas = env.find((e) => e.name === "KAFKA_SASL_JAAS_CONFIG")?.value as string;
     expect(jaas).toMatch(
       /^org\.apache\.flink\.kafka\.shaded\.org\.apache\.kafka\.common\.security\.scram\.ScramLoginModule required/,
     );
     // The SQL runner fills the password into the JAAS line from KAFKA_PASSWORD_FILE.
-    expect(jaas).toContain('username="livetally-flink" password="${KAFKA_PASSWORD}";');
-    expect(names).toContain("KAFKA_PASSWORD_FILE");
+    expect(jaas).toContain(`username="${objectNames.kafkaUsers.flink}" password="\${KAFKA_PASSWORD}";`);
+    expect(envNames).toContain("KAFKA_PASSWORD_FILE");
     for (const name of [
       "KAFKA_BOOTSTRAP_SERVERS",
       "SCHEMA_REGISTRY_URL",
@@ -213,13 +287,13 @@ describe("the services", () => {
     const used = new Set([...code.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]));
     for (const name of used)
       expect(
-        [name, `${name}_FILE`].filter((n) => names.includes(n)),
+        [name, `${name}_FILE`].filter((n) => envNames.includes(n)),
         name,
       ).toHaveLength(1);
   });
 
   it("the Flink job reads its credentials from the files of mounted Secrets, not from Secret env vars", () => {
-    const pod = find(kind, "FlinkDeployment", "livetally-tally").spec.podTemplate.spec;
+    const pod = find(kind, "FlinkDeployment", objectNames.tally).spec.podTemplate.spec;
     const container = pod.containers[0] as Json;
     expect((container.env as Json[]).filter((e) => e.valueFrom)).toEqual([]);
     const files = Object.fromEntries(
@@ -231,7 +305,7 @@ describe("the services", () => {
     });
     expect(pod.volumes).toEqual(
       expect.arrayContaining([
-        { name: "secret-kafka", secret: { secretName: kafkaUsers.flink, defaultMode: 0o440 } },
+        { name: "secret-kafka", secret: { secretName: objectNames.kafkaUsers.flink, defaultMode: 0o440 } },
         { name: "secret-database", secret: { secretName: "livetally-pg-app", defaultMode: 0o440 } },
       ]),
     );
@@ -248,7 +322,7 @@ describe("the services", () => {
       .filter((f) => f.endsWith(".sql"))
       .sort();
     expect(files.length).toBeGreaterThan(0);
-    expect(find(kind, "FlinkDeployment", "livetally-tally").spec.job.args).toEqual(
+    expect(find(kind, "FlinkDeployment", objectNames.tally).spec.job.args).toEqual(
       files.map((f) => `/opt/flink/sql/${f}`),
     );
   });

@@ -3,25 +3,23 @@ import { join } from "node:path";
 import { App, Chart, YamlOutputType } from "cdk8s";
 import { k8s } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
-import { allTopics } from "../schemas/topics.js";
 import { sqlScriptNames } from "../flink-sql/job.js";
+import { readElectionFile, requireElection } from "../schemas/election/load.js";
+import { validateElection } from "../schemas/election/validate.js";
+import type { Election } from "../schemas/generated/election.js";
 import { repoRoot, versions, type Versions } from "../versions.js";
-import type { PlatformConfig } from "./config.js";
-import { imageRef } from "./images.js";
-import { NAMESPACE, flink, services } from "./names.js";
+import type { PlatformConfig, Profile } from "./config.js";
+import { NAMESPACE } from "./names.js";
+import { ElectionWorkloads } from "./lib/election-workloads.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
-import { KafkaTopics } from "./lib/kafka-topics.js";
-import { KafkaUsers } from "./lib/kafka-users.js";
 import { chartObjects, componentLabels, type K8sObject } from "./lib/meta.js";
 import { Postgres } from "./lib/postgres.js";
-import { FlinkJob } from "./lib/flink-job.js";
+import { FlinkServiceAccount } from "./lib/flink-job.js";
 import { Grafana } from "./lib/grafana.js";
 import { NetworkPolicies } from "./lib/network-policies.js";
 import { PodMonitors } from "./lib/pod-monitors.js";
-import { RegistrationJob } from "./lib/registration-job.js";
 import { SchemaRegistry } from "./lib/schema-registry.js";
 import { ServicesConfig } from "./lib/services-config.js";
-import { VotingDeployment } from "./lib/voting-deployment.js";
 
 export type { K8sObject };
 
@@ -33,11 +31,35 @@ export interface PlatformFiles {
   readonly dashboards: Readonly<Record<string, string>>;
   /** The script names of flink-sql/sql, in the order the Flink job runs them. */
   readonly sqlScripts: readonly string[];
+  /** The elections installed with the platform, until the controller (issue 17) installs them. */
+  readonly elections: readonly Election[];
 }
 
 /** Reads the platform's files: the one place the app reads the repository. */
-export function readPlatformFiles(): PlatformFiles {
-  return { versions: versions(), dashboards: dashboardFiles(), sqlScripts: sqlScriptNames() };
+export function readPlatformFiles(profile: Profile): PlatformFiles {
+  return {
+    versions: versions(),
+    dashboards: dashboardFiles(),
+    sqlScripts: sqlScriptNames(),
+    elections: [profileElection(profile, defaultElection())],
+  };
+}
+
+/** elections/general-2026.yaml: the election the platform installs unless told otherwise. */
+export function defaultElection(): Election {
+  const file = join(repoRoot, "elections", "general-2026.yaml");
+  return requireElection(readElectionFile(file), file);
+}
+
+/** Voters kind registers of an election: a laptop's cluster tallies them in seconds. */
+const KIND_VOTERS = 1000;
+
+/** The election as a profile runs it: kind shrinks its electorate to fit a small cluster. */
+export function profileElection(profile: Profile, election: Election): Election {
+  if (profile !== "kind" || election.spec.electorate.voters <= KIND_VOTERS) return election;
+  const spec = { ...election.spec, electorate: { ...election.spec.electorate, voters: KIND_VOTERS } };
+  const smaller = { ...election, spec };
+  return requireElection(validateElection(smaller), `${election.metadata.name} for kind`);
 }
 
 /** Every dashboard JSON that `make dashboards` wrote, by file name; none before it ran. */
@@ -49,11 +71,14 @@ export function dashboardFiles(dir = join(repoRoot, "dashboards", "build")): Rec
   return Object.fromEntries(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
-export interface LivetallyChartProps extends PlatformFiles {
+export interface LivetallyChartProps extends Omit<PlatformFiles, "elections"> {
   readonly config: PlatformConfig;
 }
 
-/** The whole platform in one chart: every construct, wired by the names in names.ts. */
+/**
+ * The platform in one chart, wired by the names in names.ts: what every election shares (Kafka,
+ * PostgreSQL, the registry, Grafana, the policies, the Flink ServiceAccount); no election's objects.
+ */
 export class LivetallyChart extends Chart {
   constructor(scope: Construct, id: string, props: LivetallyChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -62,12 +87,6 @@ export class LivetallyChart extends Chart {
       metadata: { name: NAMESPACE, labels: componentLabels("namespace") },
     });
     new KafkaCluster(this, "kafka", { config: config.kafka, kafkaVersion: v.KAFKA_VERSION });
-    new KafkaTopics(this, "topics", {
-      topics: allTopics,
-      replication: config.kafka.replication,
-      minInsyncReplicas: config.kafka.minInsyncReplicas,
-    });
-    new KafkaUsers(this, "users");
     new Postgres(this, "postgres", {
       config: config.postgres,
       postgresVersion: v.POSTGRES_IMAGE_VERSION,
@@ -78,31 +97,8 @@ export class LivetallyChart extends Chart {
       apicurioVersion: v.APICURIO_VERSION,
       disruptionBudget: config.disruptionBudgets,
     });
-    new FlinkJob(this, "flink", {
-      ...config.flink,
-      image: imageRef(config.images, flink.image),
-      imagePullPolicy: config.images.pullPolicy,
-      flinkVersion: v.FLINK_VERSION,
-      sqlScripts: props.sqlScripts,
-    });
-    new ServicesConfig(this, "services-config", { logLevel: config.logLevel, election: config.election });
-    const servicesPod = {
-      image: imageRef(config.images, services.image),
-      imagePullPolicy: config.images.pullPolicy,
-      setupResources: config.setup.resources,
-    };
-    new RegistrationJob(this, "registration", {
-      ...servicesPod,
-      voters: config.election.voters,
-      seed: config.election.seed,
-      resources: config.registration.resources,
-    });
-    new VotingDeployment(this, "voting", {
-      ...servicesPod,
-      replicas: config.voting.replicas,
-      resources: config.voting.resources,
-      disruptionBudget: config.disruptionBudgets,
-    });
+    new FlinkServiceAccount(this, "flink");
+    new ServicesConfig(this, "services-config", { logLevel: config.logLevel });
     if (config.grafana.enabled) {
       new Grafana(this, "grafana", {
         ...config.grafana,
@@ -115,8 +111,35 @@ export class LivetallyChart extends Chart {
   }
 }
 
-/** Synthesizes the platform for one configuration, in memory; the files are read when not given. */
-export function synthesize(config: PlatformConfig, files: PlatformFiles = readPlatformFiles()): K8sObject[] {
-  const app = new App({ outputFileExtension: ".yaml", yamlOutputType: YamlOutputType.FILE_PER_APP });
-  return chartObjects(new LivetallyChart(app, "livetally", { ...files, config }));
+const newApp = () => new App({ outputFileExtension: ".yaml", yamlOutputType: YamlOutputType.FILE_PER_APP });
+
+/**
+ * Every object of one election on a platform of this configuration, and nothing of the platform:
+ * what the chart installs per election today, and what the controller (issue 17) will apply.
+ */
+export function electionObjects(
+  config: PlatformConfig,
+  election: Election,
+  files: Pick<PlatformFiles, "versions" | "sqlScripts"> = readPlatformFiles(config.profile),
+): K8sObject[] {
+  const chart = new Chart(newApp(), election.metadata.name, { disableResourceNameHashes: true });
+  new ElectionWorkloads(chart, "election", {
+    config,
+    election,
+    flinkVersion: files.versions.FLINK_VERSION,
+    sqlScripts: files.sqlScripts,
+  });
+  return chartObjects(chart);
+}
+
+/**
+ * Synthesizes the platform for one configuration, in memory, and the elections it installs; the
+ * files are read when not given.
+ */
+export function synthesize(
+  config: PlatformConfig,
+  files: PlatformFiles = readPlatformFiles(config.profile),
+): K8sObject[] {
+  const platform = chartObjects(new LivetallyChart(newApp(), "livetally", { ...files, config }));
+  return [...platform, ...files.elections.flatMap((e) => electionObjects(config, e, files))];
 }

@@ -8,6 +8,7 @@ export const projectVersion: string = packageJson.version;
 /**
  * The one typed configuration of the platform. Two profiles come from it: `kind` for a laptop and
  * `production`. The Helm chart exposes a subset of these fields as values (see helm/values.ts).
+ * Elections are not configuration: each is an Election document the platform is given (app.ts).
  */
 export type Profile = "kind" | "production";
 export const profiles: readonly Profile[] = ["kind", "production"];
@@ -83,12 +84,6 @@ export interface PlatformConfig {
     readonly resources: ContainerResources;
     /** NodePort on kind, where the node's port is mapped to the host; ClusterIP behind an ingress. */
     readonly serviceType: "NodePort" | "ClusterIP";
-  };
-  readonly election: {
-    readonly voters: number;
-    readonly seed: number;
-    /** Votes per second the voting service casts, across its replicas. */
-    readonly votingRateLimit: number;
   };
   readonly logLevel: "debug" | "info" | "warn" | "error";
   /** PodDisruptionBudgets for the replicated Deployments. */
@@ -169,7 +164,6 @@ export function platformConfig(profile: Profile): PlatformConfig {
         : containerResources("250m", "512Mi", "512Mi"),
       serviceType: small ? "NodePort" : "ClusterIP",
     },
-    election: { voters: small ? 1000 : 100_000, seed: 42, votingRateLimit: small ? 20 : 500 },
     logLevel: "info",
     disruptionBudgets: !small,
   };

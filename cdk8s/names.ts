@@ -23,14 +23,8 @@ export const kafka = {
   metricsPort: 9404,
 } as const;
 
-/** Kafka principals, one per workload; Strimzi writes each one's Secret under the same name. */
-export const kafkaUsers = {
-  registration: "livetally-registration",
-  voting: "livetally-voting",
-  flink: "livetally-flink",
-} as const;
-
-export type KafkaUserKey = keyof typeof kafkaUsers;
+/** The workloads that reach Kafka, each an election's own principal (electionObjectNames). */
+export type KafkaUserKey = "registration" | "voting" | "flink";
 
 /** Keys of the Secrets Strimzi writes for a SCRAM KafkaUser. */
 export const kafkaUserSecretKeys = { password: "password" } as const;
@@ -65,16 +59,20 @@ export const registry = {
 export const services = {
   image: "livetally-services",
   configMap: "livetally-services",
+  /** What the pods of every election's registration Job and voting Deployment are, as app.kubernetes.io/name. */
   registration: "livetally-registration",
   voting: "livetally-voting",
   httpPort: 9464,
+  /** Where an election's ConfigMap is mounted in its pods; ELECTION_FILE names the document in it. */
+  electionDir: "/etc/livetally/election",
+  electionKey: "election.yaml",
 } as const;
 
 export const flink = {
+  /** What the pods of every election's tally job are, as app.kubernetes.io/name. */
   name: "livetally-tally",
   image: "livetally-flink",
   serviceAccount: "livetally-flink",
-  checkpointClaim: "livetally-flink-checkpoints",
   checkpointDir: "/flink-data",
   metricsPort: 9249,
   restPort: 8081,
@@ -101,4 +99,28 @@ export const labels = {
   partOf: "app.kubernetes.io/part-of",
   component: "app.kubernetes.io/component",
   name: "app.kubernetes.io/name",
+  /** The election an object belongs to: the instance of the application its pods run. */
+  instance: "app.kubernetes.io/instance",
 } as const;
+
+/**
+ * The Kubernetes objects of one election, named after it. A metadata.name is a DNS label of at most
+ * 39 characters, which keeps the longest of these within the 63 of a label value.
+ */
+export function electionObjectNames(election: string) {
+  return {
+    configMap: `${election}-election`,
+    registration: `${election}-registration`,
+    voting: `${election}-voting`,
+    tally: `${election}-tally`,
+    checkpointClaim: `${election}-tally-checkpoints`,
+    /** Strimzi writes each principal's Secret under the KafkaUser's name. */
+    kafkaUsers: {
+      registration: `${election}-registration`,
+      voting: `${election}-voting`,
+      flink: `${election}-tally`,
+    } satisfies Record<KafkaUserKey, string>,
+  } as const;
+}
+
+export type ElectionObjectNames = ReturnType<typeof electionObjectNames>;

@@ -196,13 +196,6 @@ export const chartValues: readonly ChartValue[] = [
     description: "NodePort (kind maps it to localhost:3000) or ClusterIP (behind your ingress).",
     schema: { enum: ["NodePort", "ClusterIP"] },
   },
-  { path: "election.voters", description: "Voters the registration Job registers.", schema: count(1) },
-  { path: "election.seed", description: "Seed of the generated electorate and votes.", schema: count(0) },
-  {
-    path: "election.votingRateLimit",
-    description: "Votes per second the voting service casts; 0 for as fast as it can.",
-    schema: { type: "number", minimum: 0 },
-  },
   {
     path: "logLevel",
     description: "Log level of the services.",

@@ -1,11 +1,12 @@
 import { App, Chart } from "cdk8s";
 import { describe, expect, it } from "vitest";
-import { FlinkJob, flinkVersionEnum, type FlinkJobProps } from "./flink-job.js";
+import { FlinkJob, FlinkServiceAccount, flinkVersionEnum, type FlinkJobProps } from "./flink-job.js";
 import { chartObjects, type K8sObject } from "./meta.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const props: FlinkJobProps = {
+  election: "city-council",
   image: "registry.example/livetally-flink:1.2.3",
   imagePullPolicy: "Always",
   flinkVersion: "2.0.0",
@@ -59,8 +60,41 @@ describe("FlinkJob", () => {
     expect(one(set, "PersistentVolumeClaim").spec.accessModes).toEqual(["ReadWriteMany"]);
   });
 
-  it("binds its ServiceAccount to a Role naming each verb, no wildcard and no Services", () => {
+  it("tallies its election: its topics, group, job name and schema, as its own principal, on its own volume", () => {
     const objects = synth(props);
+    const deployment = one(objects, "FlinkDeployment");
+    expect(deployment.metadata.name).toBe("city-council-tally");
+    expect(deployment.spec.serviceAccount).toBe("livetally-flink");
+    const pod = deployment.spec.podTemplate;
+    expect(pod.metadata.labels).toEqual({
+      "app.kubernetes.io/name": "livetally-tally",
+      "app.kubernetes.io/instance": "city-council",
+    });
+    const env = Object.fromEntries(
+      (pod.spec.containers[0].env as Json[]).map((e) => [e.name, e.value as string]),
+    );
+    expect(env).toMatchObject({
+      TALLY_JOB: "livetally-tallies-city-council",
+      TALLY_GROUP: "livetally-tallies-city-council",
+      VOTES_TOPIC: "city-council.votes",
+      VOTERS_TOPIC: "city-council.voters",
+      JDBC_URL: "jdbc:postgresql://livetally-pg-rw:5432/livetally?currentSchema=election_city_council",
+    });
+    expect(env.KAFKA_SASL_JAAS_CONFIG).toContain('username="city-council-tally"');
+    expect(one(objects, "PersistentVolumeClaim").metadata.name).toBe("city-council-tally-checkpoints");
+    expect(pod.spec.volumes).toEqual(
+      expect.arrayContaining([
+        { name: "flink-data", persistentVolumeClaim: { claimName: "city-council-tally-checkpoints" } },
+        { name: "secret-kafka", secret: { secretName: "city-council-tally", defaultMode: 0o440 } },
+      ]),
+    );
+    expect(objects.map((o) => o.kind).sort()).toEqual(["FlinkDeployment", "PersistentVolumeClaim"]);
+  });
+
+  it("binds the tally jobs' ServiceAccount to a Role naming each verb, no wildcard and no Services", () => {
+    const chart = new Chart(new App(), "test");
+    new FlinkServiceAccount(chart, "flink");
+    const objects = chartObjects(chart);
     const role = one(objects, "Role");
     expect(one(objects, "RoleBinding").subjects).toEqual([
       { kind: "ServiceAccount", name: "livetally-flink" },

@@ -8,7 +8,17 @@ import {
   FlinkDeploymentSpecMode,
 } from "../imports/flink.apache.org.js";
 import type { FlinkProcess, PullPolicy } from "../config.js";
-import { flink, kafka, kafkaUsers, kafkaUserSecretKeys, postgres, registry } from "../names.js";
+import { electionJdbcUrl, electionSqlEnvironment } from "../../flink-sql/job.js";
+import { electionNames } from "../../schemas/election/names.js";
+import {
+  electionObjectNames,
+  flink,
+  kafka,
+  kafkaUserSecretKeys,
+  labels,
+  postgres,
+  registry,
+} from "../names.js";
 import { meta } from "./meta.js";
 import { secretFilesJson } from "./secret-files.js";
 import { restrictedContainerJson, restrictedPodJson } from "./security.js";
@@ -20,6 +30,8 @@ import { restrictedContainerJson, restrictedPodJson } from "./security.js";
 const FLINK_UID = 9999;
 
 export interface FlinkJobProps {
+  /** The election the job tallies: its topics, group, schema, principal and volume are its own. */
+  readonly election: string;
   /** The livetally-flink image: Flink with the SQL runner and the SQL scripts. */
   readonly image: string;
   readonly imagePullPolicy: PullPolicy;
@@ -42,29 +54,32 @@ export interface FlinkJobProps {
 }
 
 /**
- * The tally job: a FlinkDeployment in application mode running the SQL runner over the SQL
- * scripts, with checkpoints, savepoints and HA metadata on a PersistentVolumeClaim.
+ * An election's tally job: a FlinkDeployment in application mode running the SQL runner over the SQL
+ * scripts with the election's placeholders, with checkpoints, savepoints and HA metadata on a
+ * PersistentVolumeClaim of its own (HA's cluster-id is the FlinkDeployment's name, the election's too).
  */
 export class FlinkJob extends Construct {
   constructor(scope: Construct, id: string, props: FlinkJobProps) {
     super(scope, id);
+    const names = electionNames(props.election);
+    const objects = electionObjectNames(props.election);
+    const own = { [labels.instance]: props.election };
     new k8s.KubePersistentVolumeClaim(this, "checkpoints", {
-      metadata: meta(flink.checkpointClaim, "flink"),
+      metadata: meta(objects.checkpointClaim, "flink", own),
       spec: {
         accessModes: [props.checkpointAccessMode ?? "ReadWriteOnce"],
         resources: { requests: { storage: k8s.Quantity.fromString(props.checkpointStorage) } },
       },
     });
-    this.rbac();
 
     // The SQL runner fills ${NAME} from the file NAME_FILE names: the credentials stay files.
-    const kafkaUser = secretFilesJson("kafka", kafkaUsers.flink);
+    const kafkaUser = secretFilesJson("kafka", objects.kafkaUsers.flink);
     const database = secretFilesJson("database", postgres.appSecret);
     const value = (name: string, v: string) => ({ name, value: v });
     const data = (path: string) => `file://${flink.checkpointDir}/${path}`;
 
     new FlinkDeployment(this, "deployment", {
-      metadata: meta(flink.name, "flink"),
+      metadata: meta(objects.tally, "flink", own),
       spec: {
         image: props.image,
         imagePullPolicy: props.imagePullPolicy,
@@ -85,6 +100,9 @@ export class FlinkJob extends Construct {
         jobManager: { replicas: 1, resource: props.jobManager },
         taskManager: { resource: props.taskManager },
         podTemplate: {
+          // The operator labels the pods app=<FlinkDeployment>; these say what they are for every
+          // election alike (NetworkPolicies, PodMonitors) and whose.
+          metadata: { labels: { [labels.name]: flink.name, ...own } },
           spec: {
             securityContext: restrictedPodJson(FLINK_UID),
             containers: [
@@ -102,19 +120,26 @@ export class FlinkJob extends Construct {
                   // Strimzi's ready-made sasl.jaas.config names Kafka's login module; the SQL Kafka
                   // connector relocates Kafka's classes, so the JAAS line is built here. The runner
                   // fills the ${KAFKA_PASSWORD} in it from the file above.
-                  value("KAFKA_SASL_JAAS_CONFIG", scramJaasConfig(kafkaUsers.flink, "${KAFKA_PASSWORD}")),
+                  value(
+                    "KAFKA_SASL_JAAS_CONFIG",
+                    scramJaasConfig(objects.kafkaUsers.flink, "${KAFKA_PASSWORD}"),
+                  ),
                   value(
                     "SCHEMA_REGISTRY_URL",
                     `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
                   ),
                   value(
                     "JDBC_URL",
-                    `jdbc:postgresql://${postgres.rwService}:${postgres.port}/${postgres.appDatabase}`,
+                    electionJdbcUrl(
+                      `jdbc:postgresql://${postgres.rwService}:${postgres.port}/${postgres.appDatabase}`,
+                      names,
+                    ),
                   ),
                   // CloudNativePG's app Secret holds the owner's name and password.
                   value("JDBC_USER", postgres.appOwner),
                   value("JDBC_PASSWORD_FILE", database.file("password")),
                   value("FLINK_CHECKPOINT_INTERVAL", `${props.checkpointIntervalMs} ms`),
+                  ...Object.entries(electionSqlEnvironment(names)).map(([k, v]) => value(k, v)),
                 ],
                 volumeMounts: [
                   { name: "flink-data", mountPath: flink.checkpointDir },
@@ -124,7 +149,7 @@ export class FlinkJob extends Construct {
               },
             ],
             volumes: [
-              { name: "flink-data", persistentVolumeClaim: { claimName: flink.checkpointClaim } },
+              { name: "flink-data", persistentVolumeClaim: { claimName: objects.checkpointClaim } },
               kafkaUser.volume,
               database.volume,
             ],
@@ -141,9 +166,15 @@ export class FlinkJob extends Construct {
       },
     });
   }
+}
 
-  /** The JobManager's ServiceAccount, bound to exactly the calls it makes (flinkRoleRules). */
-  private rbac(): void {
+/**
+ * The JobManagers' ServiceAccount, bound to exactly the calls they make (flinkRoleRules): one for
+ * every election's tally job, which the platform installs.
+ */
+export class FlinkServiceAccount extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
     new k8s.KubeServiceAccount(this, "service-account", {
       metadata: meta(flink.serviceAccount, "flink"),
     });

@@ -8,44 +8,57 @@ import {
   KafkaUserSpecAuthorizationType,
   type KafkaUserSpecAuthorizationAcls,
 } from "../imports/kafka.strimzi.io.js";
-import { topics } from "../../schemas/topics.js";
-import { kafka, kafkaUsers, type KafkaUserKey } from "../names.js";
+import type { ElectionNames } from "../../schemas/election/names.js";
+import { kafka, labels, type KafkaUserKey } from "../names.js";
 import { meta } from "./meta.js";
 
-/** What each principal may do, and nothing more: the topics it reads and writes, its groups. */
+/** What each principal may do, and nothing more: the topics it reads and writes, its group. */
 export interface Grant {
   readonly reads: readonly string[];
   readonly writes: readonly string[];
-  /** Consumer group id prefix. */
-  readonly groupPrefix?: string;
+  /** Consumer group id, literal: a prefix would also match the groups of an election named `<name>-…`. */
+  readonly group?: string;
 }
 
-export const grants: Readonly<Record<KafkaUserKey, Grant>> = {
-  registration: {
-    reads: [],
-    writes: [topics.voters.name, topics.candidates.name],
-  },
-  // The voting service consumes the register and writes votes, and what it cannot decode, as dead letters.
-  voting: {
-    reads: [topics.voters.name],
-    writes: [topics.votes.name, topics.deadLetters.name],
-    groupPrefix: "livetally-voting",
-  },
-  flink: {
-    reads: [topics.voters.name, topics.candidates.name, topics.votes.name],
-    writes: [topics.votesPerCandidate.name, topics.turnoutByLocation.name],
-    // The SQL job's Kafka sources use the group id `livetally-tallies` (flink-sql/sql/10-sources.sql).
-    groupPrefix: "livetally-tallies",
-  },
-};
+/** The grants of one election's principals: its own topics and groups, no other election's. */
+export function grants(names: ElectionNames): Readonly<Record<KafkaUserKey, Grant>> {
+  const t = names.topics;
+  return {
+    registration: { reads: [], writes: [t.voters.name, t.candidates.name] },
+    // The voting service consumes the register and writes votes, and what it cannot decode, as dead letters.
+    voting: {
+      reads: [t.voters.name],
+      writes: [t.votes.name, t.deadLetters.name],
+      group: names.votingGroup,
+    },
+    // The SQL job's Kafka sources use TALLY_GROUP (flink-sql/sql/10-sources.sql).
+    flink: {
+      reads: [t.voters.name, t.candidates.name, t.votes.name],
+      writes: [t.votesPerCandidate.name, t.turnoutByLocation.name],
+      group: names.tallyGroup,
+    },
+  };
+}
 
-/** A SCRAM-SHA-512 KafkaUser per workload; Strimzi writes its password into a Secret of the same name. */
+export interface KafkaUsersProps {
+  readonly names: ElectionNames;
+  /** The KafkaUser of each principal. */
+  readonly users: Readonly<Record<KafkaUserKey, string>>;
+}
+
+/**
+ * A SCRAM-SHA-512 KafkaUser per workload of one election; Strimzi writes its password into a Secret
+ * of the same name.
+ */
 export class KafkaUsers extends Construct {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: KafkaUsersProps) {
     super(scope, id);
-    for (const [key, grant] of Object.entries(grants) as [KafkaUserKey, Grant][]) {
+    for (const [key, grant] of Object.entries(grants(props.names)) as [KafkaUserKey, Grant][]) {
       new KafkaUser(this, key, {
-        metadata: meta(kafkaUsers[key], "kafka", { "strimzi.io/cluster": kafka.cluster }),
+        metadata: meta(props.users[key], "kafka", {
+          "strimzi.io/cluster": kafka.cluster,
+          [labels.instance]: props.names.election,
+        }),
         spec: {
           authentication: { type: KafkaUserSpecAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512 },
           authorization: { type: KafkaUserSpecAuthorizationType.SIMPLE, acls: acls(grant) },
@@ -56,17 +69,13 @@ export class KafkaUsers extends Construct {
 }
 
 function acls(grant: Grant): KafkaUserSpecAuthorizationAcls[] {
-  const topic = (name: string, operations: Op[]): KafkaUserSpecAuthorizationAcls => ({
-    resource: { type: Resource.TOPIC, name, patternType: Pattern.LITERAL },
-    operations,
-  });
-  const prefixed = (type: Resource, name: string, operations: Op[]): KafkaUserSpecAuthorizationAcls => ({
-    resource: { type, name, patternType: Pattern.PREFIX },
+  const literal = (type: Resource, name: string, operations: Op[]): KafkaUserSpecAuthorizationAcls => ({
+    resource: { type, name, patternType: Pattern.LITERAL },
     operations,
   });
   return [
-    ...grant.reads.map((t) => topic(t, [Op.READ, Op.DESCRIBE])),
-    ...grant.writes.map((t) => topic(t, [Op.WRITE, Op.DESCRIBE])),
-    ...(grant.groupPrefix ? [prefixed(Resource.GROUP, grant.groupPrefix, [Op.READ, Op.DESCRIBE])] : []),
+    ...grant.reads.map((t) => literal(Resource.TOPIC, t, [Op.READ, Op.DESCRIBE])),
+    ...grant.writes.map((t) => literal(Resource.TOPIC, t, [Op.WRITE, Op.DESCRIBE])),
+    ...(grant.group ? [literal(Resource.GROUP, grant.group, [Op.READ, Op.DESCRIBE])] : []),
   ];
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { synthesize, type K8sObject } from "../app.js";
+import { join } from "node:path";
+import { readElectionFile, requireElection } from "../../schemas/election/load.js";
+import { repoRoot } from "../../versions.js";
+import { electionObjects, synthesize, type K8sObject } from "../app.js";
 import { platformConfig } from "../config.js";
-import { NAMESPACE, operatorNamespaces } from "../names.js";
+import { NAMESPACE, electionObjectNames, operatorNamespaces } from "../names.js";
 
 type Labels = Record<string, string>;
 interface Pod {
@@ -68,24 +71,38 @@ function allowed(policies: Policy[], from: Pod, to: Pod, port: number): boolean 
   return out && inn;
 }
 
-const objects: K8sObject[] = synthesize(platformConfig("production"));
+const config = platformConfig("production");
+// The platform with its default election, and a second election installed beside it.
+const councilFile = join(repoRoot, "elections", "city-council.yaml");
+const council = requireElection(readElectionFile(councilFile), councilFile);
+const objects: K8sObject[] = [...synthesize(config), ...electionObjects(config, council)];
 const policies = objects.filter((o) => o.kind === "NetworkPolicy") as unknown as Policy[];
 const podLabels = (kind: string, name: string): Labels => {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name) as unknown as {
-    spec: { template: { metadata: { labels: Labels } } };
+    spec: { template?: { metadata: { labels: Labels } }; podTemplate?: { metadata: { labels: Labels } } };
   };
-  return o.spec.template.metadata.labels;
+  return (o.spec.template ?? o.spec.podTemplate)?.metadata.labels ?? {};
 };
 
 const pod = (labels: Labels, namespace: string = NAMESPACE): Pod => ({ namespace, labels });
-const voting = pod(podLabels("Deployment", "livetally-voting"));
-const registration = pod(podLabels("Job", "livetally-registration"));
+/** An election's pods: the Flink operator adds app and component to the FlinkDeployment's pod labels. */
+const electionPods = (election: string) => {
+  const names = electionObjectNames(election);
+  const flink = (component: string) =>
+    pod({ ...podLabels("FlinkDeployment", names.tally), app: names.tally, component });
+  return {
+    voting: pod(podLabels("Deployment", names.voting)),
+    registration: pod(podLabels("Job", names.registration)),
+    jobManager: flink("jobmanager"),
+    taskManager: flink("taskmanager"),
+  };
+};
+const { voting, registration, jobManager, taskManager } = electionPods("general-2026");
+const other = electionPods(council.metadata.name);
 const registry = pod(podLabels("Deployment", "livetally-registry"));
 const grafana = pod(podLabels("Deployment", "livetally-grafana"));
 const kafka = pod({ "strimzi.io/cluster": "livetally", "strimzi.io/pool-name": "brokers" });
 const postgres = pod({ "cnpg.io/cluster": "livetally-pg" });
-const jobManager = pod({ app: "livetally-tally", component: "jobmanager" });
-const taskManager = pod({ app: "livetally-tally", component: "taskmanager" });
 const prometheus = pod({ "app.kubernetes.io/name": "prometheus" }, operatorNamespaces.monitoring);
 const flinkOperator = pod({ app: "flink-kubernetes-operator" }, operatorNamespaces.flink);
 const stranger = pod({ app: "something-else" });
@@ -109,6 +126,13 @@ describe("NetworkPolicies", () => {
     ["Prometheus -> PostgreSQL metrics", prometheus, postgres, 9187],
     ["Prometheus -> Flink metrics", prometheus, taskManager, 9249],
     ["Kafka -> Kafka (replication)", kafka, kafka, 9091],
+    ["another election's voting -> Kafka", other.voting, kafka, 9092],
+    ["another election's voting -> PostgreSQL", other.voting, postgres, 5432],
+    ["another election's registration -> registry", other.registration, registry, 8080],
+    ["another election's TaskManager -> Kafka", other.taskManager, kafka, 9092],
+    ["another election's TaskManager -> its JobManager", other.taskManager, other.jobManager, 6123],
+    ["Flink operator -> another election's JobManager REST", flinkOperator, other.jobManager, 8081],
+    ["Prometheus -> another election's voting metrics", prometheus, other.voting, 9464],
   ] as const)("allow %s", (_name, from, to, port) => {
     expect(allowed(policies, from, to, port)).toBe(true);
   });
@@ -122,6 +146,7 @@ describe("NetworkPolicies", () => {
     ["an unknown pod -> Kafka", stranger, kafka, 9092],
     ["voting -> PostgreSQL on another port", voting, postgres, 8000],
     ["voting -> Grafana", voting, grafana, 3000],
+    ["another election's voting -> Flink", other.voting, other.jobManager, 8081],
   ] as const)("deny %s", (_name, from, to, port) => {
     expect(allowed(policies, from, to, port)).toBe(false);
   });

@@ -18,7 +18,7 @@ const selectors = {
   kafka: { "strimzi.io/cluster": kafka.cluster },
   postgres: { "cnpg.io/cluster": postgres.cluster },
   registry: { [labels.name]: registry.name },
-  flink: { app: flink.name },
+  flink: { [labels.name]: flink.name },
   grafana: { [labels.name]: grafana.name },
   registration: { [labels.name]: services.registration },
   voting: { [labels.name]: services.voting },

@@ -16,7 +16,7 @@ const scrapes: readonly Scrape[] = [
   { name: "livetally-services", selector: { [labels.component]: "services" }, port: "metrics" },
   { name: "livetally-kafka", selector: { "strimzi.io/cluster": kafka.cluster }, port: "tcp-prometheus" },
   { name: "livetally-postgres", selector: { "cnpg.io/cluster": postgres.cluster }, port: "metrics" },
-  { name: "livetally-flink", selector: { app: flink.name }, port: "metrics" },
+  { name: "livetally-flink", selector: { [labels.name]: flink.name }, port: "metrics" },
   {
     name: "livetally-registry",
     selector: { [labels.name]: registry.name },

@@ -12,32 +12,29 @@ const resources = {
 const props: RegistrationJobProps = {
   image: "registry.example/livetally-services:1.2.3",
   imagePullPolicy: "IfNotPresent",
-  voters: 500,
-  seed: 7,
+  election: "city-council",
   resources,
   setupResources: resources,
 };
 
 describe("RegistrationJob", () => {
-  it("registers the voters it is told, with the seed, as the registration principal, retrying a failed pod", () => {
+  it("registers the election's whole electorate as the election's registration principal, retrying a failed pod", () => {
     const chart = new Chart(new App(), "test");
     new RegistrationJob(chart, "registration", props);
     const [job] = chartObjects(chart) as unknown as Json[];
     expect(job?.kind).toBe("Job");
-    expect(job?.metadata.name).toBe("livetally-registration");
+    expect(job?.metadata.name).toBe("city-council-registration");
     expect(job?.spec.backoffLimit).toBe(6);
     const [container] = job?.spec.template.spec.containers as Json[];
-    expect(container?.command).toEqual([
-      "node",
-      "producers/registration/main.js",
-      "--voters",
-      "500",
-      "--seed",
-      "7",
-    ]);
+    // No --voters: the document's spec.electorate says how many.
+    expect(container?.command).toEqual(["node", "producers/registration/main.js"]);
     expect((container?.env as Json[]).find((e) => e.name === "KAFKA_SASL_USERNAME")?.value).toBe(
-      "livetally-registration",
+      "city-council-registration",
     );
+    expect(job?.spec.template.metadata.labels).toMatchObject({
+      "app.kubernetes.io/name": "livetally-registration",
+      "app.kubernetes.io/instance": "city-council",
+    });
     expect(job?.spec.template.spec.initContainers.map((c: Json) => c.name)).toEqual(["setup"]);
   });
 });

@@ -1,28 +1,26 @@
 import { Construct } from "constructs";
 import { Job } from "cdk8s-plus-33";
-import { services } from "../names.js";
+import { electionObjectNames, services } from "../names.js";
 import { servicesWorkload, type ServicesPodProps } from "./service-container.js";
 
-export interface RegistrationJobProps extends ServicesPodProps {
-  /** How many voters to register. */
-  readonly voters: number;
-  /** Seed of the generated candidates and electorate. */
-  readonly seed: number;
-}
+export type RegistrationJobProps = ServicesPodProps;
 
-/** Registers the candidates and the electorate once, after setup has prepared the database and registry. */
+/**
+ * Registers an election's candidates and its whole electorate (spec.electorate) once, after setup has
+ * prepared its schema and subjects.
+ */
 export class RegistrationJob extends Construct {
   constructor(scope: Construct, id: string, props: RegistrationJobProps) {
     super(scope, id);
+    const names = electionObjectNames(props.election);
     const service = {
       name: "registration",
       entrypoint: "producers/registration/main.js",
-      args: ["--voters", String(props.voters), "--seed", String(props.seed)],
-      kafkaUser: "registration",
-    } as const;
+      kafkaUser: names.kafkaUsers.registration,
+    };
     servicesWorkload(
       this,
-      { ...props, name: services.registration, service },
+      { ...props, name: names.registration, app: services.registration, service },
       (pod) => new Job(this, "job", { ...pod, backoffLimit: 6 }),
     );
   }

@@ -11,12 +11,19 @@ const resources = (memory: string) => ({
   limits: { memory, "ephemeral-storage": "64Mi" },
 });
 const options: ServicesWorkloadOptions = {
-  name: "livetally-example",
+  name: "city-council-example",
+  app: "livetally-example",
+  election: "city-council",
   image: "registry.example/livetally-services:1.2.3",
   imagePullPolicy: "Never",
   resources: resources("256Mi"),
   setupResources: resources("128Mi"),
-  service: { name: "example", entrypoint: "producers/example/main.js", args: ["--x"], kafkaUser: "voting" },
+  service: {
+    name: "example",
+    entrypoint: "producers/example/main.js",
+    args: ["--x"],
+    kafkaUser: "city-council-voting",
+  },
 };
 
 function synthPod(): Json {
@@ -40,8 +47,9 @@ describe("servicesWorkload", () => {
     for (const c of [setup, service]) {
       expect(c).toMatchObject({ image: options.image, imagePullPolicy: "Never" });
       expect(c.envFrom).toEqual([{ configMapRef: { name: "livetally-services" } }]);
-      expect(c.volumeMounts.slice(0, 2)).toEqual([
+      expect(c.volumeMounts.slice(0, 3)).toEqual([
         { mountPath: "/tmp", name: "tmp" },
+        { mountPath: "/etc/livetally/election", name: "election", readOnly: true },
         { mountPath: "/var/run/secrets/livetally/database", name: "secret-database", readOnly: true },
       ]);
       expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
@@ -50,34 +58,41 @@ describe("servicesWorkload", () => {
     expect(service.resources).toEqual(options.resources);
     expect(pod.spec.volumes).toEqual([
       { name: "tmp", emptyDir: {} },
+      { name: "election", configMap: { name: "city-council-election" } },
       { name: "secret-database", secret: { secretName: "livetally-pg-app", defaultMode: 0o440 } },
-      { name: "secret-kafka", secret: { secretName: "livetally-voting", defaultMode: 0o440 } },
+      { name: "secret-kafka", secret: { secretName: "city-council-voting", defaultMode: 0o440 } },
     ]);
   });
 
-  it("gives only the service its Kafka principal, its probes and the metrics port", () => {
+  it("gives both the election document, only the service its Kafka principal, probes and metrics port", () => {
     const env = (c: Json) => Object.fromEntries((c.env as Json[]).map((e) => [e.name, e.value]));
-    expect(env(setup)).toEqual({ DATABASE_URL_FILE: "/var/run/secrets/livetally/database/uri" });
+    const election = "/etc/livetally/election/election.yaml";
+    expect(env(setup)).toEqual({
+      DATABASE_URL_FILE: "/var/run/secrets/livetally/database/uri",
+      ELECTION_FILE: election,
+    });
     expect(env(service)).toEqual({
       DATABASE_URL_FILE: "/var/run/secrets/livetally/database/uri",
-      KAFKA_SASL_USERNAME: "livetally-voting",
+      ELECTION_FILE: election,
+      KAFKA_SASL_USERNAME: "city-council-voting",
       KAFKA_SASL_PASSWORD_FILE: "/var/run/secrets/livetally/kafka/password",
     });
-    expect(service.volumeMounts[2]).toEqual({
+    expect(service.volumeMounts[3]).toEqual({
       mountPath: "/var/run/secrets/livetally/kafka",
       name: "secret-kafka",
       readOnly: true,
     });
-    expect(setup.volumeMounts).toHaveLength(2);
+    expect(setup.volumeMounts).toHaveLength(3);
     expect(setup.readinessProbe).toBeUndefined();
     expect(service.readinessProbe.httpGet).toMatchObject({ path: "/readyz", port: 9464 });
     expect(service.ports).toEqual([{ containerPort: 9464, name: "metrics" }]);
   });
 
-  it("labels the pods as the services' and restricts them", () => {
+  it("labels the pods as the services' and their election's, and restricts them", () => {
     expect(pod.metadata.labels).toMatchObject({
       "app.kubernetes.io/component": "services",
       "app.kubernetes.io/name": "livetally-example",
+      "app.kubernetes.io/instance": "city-council",
     });
     expect(pod.metadata.annotations).toMatchObject({
       "prometheus.io/scrape": "true",

@@ -12,7 +12,7 @@ import {
 } from "cdk8s-plus-33";
 import type { Construct } from "constructs";
 import type { ContainerResources, PullPolicy } from "../config.js";
-import { kafkaUsers, kafkaUserSecretKeys, postgres, services, type KafkaUserKey } from "../names.js";
+import { electionObjectNames, kafkaUserSecretKeys, labels, postgres, services } from "../names.js";
 import { secretFiles, type SecretFiles } from "./secret-files.js";
 import { restrictedContainer, restrictedPodSecurity } from "./security.js";
 import { componentLabels, meta, setResources } from "./meta.js";
@@ -38,9 +38,12 @@ export interface ServiceProcess {
   /** The compiled entrypoint, relative to the image's working directory. */
   readonly entrypoint: string;
   readonly args?: readonly string[];
-  /** The Kafka principal the process authenticates as; none for setup, which touches no topic. */
-  readonly kafkaUser?: KafkaUserKey;
+  /** The KafkaUser the process authenticates as; none for setup, which touches no topic. */
+  readonly kafkaUser?: string;
 }
+
+/** The file the services read the election document from (ELECTION_FILE), in its mounted ConfigMap. */
+const ELECTION_FILE = `${services.electionDir}/${services.electionKey}`;
 
 /** The credentials a process of the services image reads, as files. */
 interface ServiceCredentials {
@@ -64,9 +67,10 @@ function serviceContainer(
 ): ContainerProps {
   const envVariables: Record<string, EnvValue> = {
     DATABASE_URL_FILE: EnvValue.fromValue(credentials.database.file("uri")),
+    ELECTION_FILE: EnvValue.fromValue(ELECTION_FILE),
   };
   if (o.kafkaUser && credentials.kafka) {
-    envVariables.KAFKA_SASL_USERNAME = EnvValue.fromValue(kafkaUsers[o.kafkaUser]);
+    envVariables.KAFKA_SASL_USERNAME = EnvValue.fromValue(o.kafkaUser);
     envVariables.KAFKA_SASL_PASSWORD_FILE = EnvValue.fromValue(
       credentials.kafka.file(kafkaUserSecretKeys.password),
     );
@@ -101,8 +105,13 @@ export function workloadResources(
   initContainers.forEach((r, i) => setResources(obj, `/spec/template/spec/initContainers/${i}/resources`, r));
 }
 
-/** What every workload of the services image takes: the image, and the resources of its two containers. */
+/**
+ * What every workload of the services image takes: the election it serves, the image, and the
+ * resources of its two containers.
+ */
 export interface ServicesPodProps extends ServicesImage {
+  /** The election's metadata.name: its ConfigMap is mounted, its objects are named after it. */
+  readonly election: string;
   /** Resources of the service's container. */
   readonly resources: ContainerResources;
   /** Resources of the setup init container. */
@@ -110,8 +119,13 @@ export interface ServicesPodProps extends ServicesImage {
 }
 
 export interface ServicesWorkloadOptions extends ServicesPodProps {
-  /** The workload's name, which its pods carry as app.kubernetes.io/name. */
+  /** The workload's name. */
   readonly name: string;
+  /**
+   * What its pods are, as app.kubernetes.io/name, the same for every election's (NetworkPolicies
+   * select by it); app.kubernetes.io/instance says whose.
+   */
+  readonly app: string;
   /** The service's container; it answers the probes on the metrics port. */
   readonly service: ServiceProcess;
 }
@@ -123,10 +137,10 @@ export type ServicesPod = Required<
 
 /**
  * A workload of the services image, made by `create` from the pod it is given: setup first as the
- * init container (migrations and Avro schemas, idempotent), then the service. Both get a private
- * /tmp (the root filesystem is read-only), their credentials as files, the restricted security
- * context and their resources;
- * the pods carry the services' labels and scrape annotations.
+ * init container (the election's schema and Avro subjects, idempotent), then the service. Both get a
+ * private /tmp (the root filesystem is read-only), the election document and their credentials as
+ * files, the restricted security context and their resources;
+ * the pods carry the services' labels, their election's, and scrape annotations.
  */
 export function servicesWorkload<W extends Workload>(
   scope: Construct,
@@ -135,10 +149,18 @@ export function servicesWorkload<W extends Workload>(
 ): W {
   const tmp = { path: "/tmp", volume: Volume.fromEmptyDir(scope, "tmp", "tmp") };
   const configMap = ConfigMap.fromConfigMapName(scope, "config", services.configMap);
+  const election = {
+    path: services.electionDir,
+    readOnly: true,
+    volume: Volume.fromConfigMap(
+      scope,
+      "election-volume",
+      ConfigMap.fromConfigMapName(scope, "election", electionObjectNames(o.election).configMap),
+      { name: "election" },
+    ),
+  };
   const database = secretFiles(scope, "database", postgres.appSecret);
-  const kafka = o.service.kafkaUser
-    ? secretFiles(scope, "kafka", kafkaUsers[o.service.kafkaUser])
-    : undefined;
+  const kafka = o.service.kafkaUser ? secretFiles(scope, "kafka", o.service.kafkaUser) : undefined;
   const setup = serviceContainer(
     o,
     configMap,
@@ -148,12 +170,19 @@ export function servicesWorkload<W extends Workload>(
   );
   const service = serviceContainer(o, configMap, o.service, { database, ...(kafka ? { kafka } : {}) }, true);
   const workload = create({
-    metadata: meta(o.name, "services"),
-    podMetadata: { labels: componentLabels("services", o.name), annotations: scrapeAnnotations },
+    metadata: meta(o.name, "services", { [labels.instance]: o.election }),
+    podMetadata: { labels: servicesPodLabels(o.app, o.election), annotations: scrapeAnnotations },
     securityContext: restrictedPodSecurity,
-    initContainers: [{ ...setup, volumeMounts: [tmp, database.mount] }],
-    containers: [{ ...service, volumeMounts: [tmp, database.mount, ...(kafka ? [kafka.mount] : [])] }],
+    initContainers: [{ ...setup, volumeMounts: [tmp, election, database.mount] }],
+    containers: [
+      { ...service, volumeMounts: [tmp, election, database.mount, ...(kafka ? [kafka.mount] : [])] },
+    ],
   });
   workloadResources(workload, [o.resources], [o.setupResources]);
   return workload;
+}
+
+/** The labels of one election's pods of a services workload. */
+export function servicesPodLabels(app: string, election: string): Record<string, string> {
+  return { ...componentLabels("services", app), [labels.instance]: election };
 }

@@ -3,8 +3,6 @@ import { describe, expect, it } from "vitest";
 import { chartObjects } from "./meta.js";
 import { ServicesConfig, type ServicesConfigProps } from "./services-config.js";
 
-const election = { voters: 1000, seed: 42, votingRateLimit: 20 };
-
 function data(p: ServicesConfigProps): Record<string, string> {
   const chart = new Chart(new App(), "test");
   new ServicesConfig(chart, "services-config", p);
@@ -13,14 +11,13 @@ function data(p: ServicesConfigProps): Record<string, string> {
 }
 
 describe("ServicesConfig", () => {
-  it("carries the election's settings as strings, at log level info unless told", () => {
-    expect(data({ election })).toMatchObject({
+  it("carries what every election's services share, at log level info unless told, and no election", () => {
+    expect(data({})).toEqual({
       LOG_LEVEL: "info",
-      VOTERS: "1000",
-      ELECTION_SEED: "42",
-      VOTING_RATE_LIMIT: "20",
       KAFKA_BOOTSTRAP_SERVERS: "livetally-kafka-bootstrap:9092",
+      SCHEMA_REGISTRY_URL: "http://livetally-registry:8080/apis/ccompat/v7",
+      HTTP_PORT: "9464",
     });
-    expect(data({ election, logLevel: "debug" }).LOG_LEVEL).toBe("debug");
+    expect(data({ logLevel: "debug" }).LOG_LEVEL).toBe("debug");
   });
 });

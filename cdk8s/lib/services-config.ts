@@ -7,14 +7,15 @@ import { meta } from "./meta.js";
 export interface ServicesConfigProps {
   /** @default "info" */
   readonly logLevel?: PlatformConfig["logLevel"];
-  readonly election: PlatformConfig["election"];
 }
 
-/** The settings every livetally service reads from its environment, credentials excepted. */
+/**
+ * The settings every livetally service reads from its environment, credentials and the election
+ * excepted: each election's pods mount their own document (ELECTION_FILE).
+ */
 export class ServicesConfig extends Construct {
   constructor(scope: Construct, id: string, props: ServicesConfigProps) {
     super(scope, id);
-    const { election } = props;
     new k8s.KubeConfigMap(this, "config", {
       metadata: meta(services.configMap, "services"),
       data: {
@@ -22,9 +23,6 @@ export class ServicesConfig extends Construct {
         SCHEMA_REGISTRY_URL: `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
         HTTP_PORT: String(services.httpPort),
         LOG_LEVEL: props.logLevel ?? "info",
-        ELECTION_SEED: String(election.seed),
-        VOTERS: String(election.voters),
-        VOTING_RATE_LIMIT: String(election.votingRateLimit),
       },
     });
   }

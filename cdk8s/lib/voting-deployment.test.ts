@@ -12,6 +12,7 @@ const resources = {
 const props: VotingDeploymentProps = {
   image: "registry.example/livetally-services:1.2.3",
   imagePullPolicy: "IfNotPresent",
+  election: "city-council",
   resources,
   setupResources: resources,
 };
@@ -32,14 +33,20 @@ describe("VotingDeployment", () => {
     expect(container?.command).toEqual(["node", "producers/voting/main.js"]);
   });
 
-  it("spreads its replicas over nodes and lets a drain take one at a time", () => {
+  it("spreads its replicas over nodes and lets a drain take one of its election's at a time", () => {
     const objects = synth({ ...props, replicas: 3, disruptionBudget: true });
+    expect(deployment(objects).metadata.name).toBe("city-council-voting");
     expect(deployment(objects).spec.replicas).toBe(3);
     expect(deployment(objects).spec.template.spec.affinity.podAntiAffinity).toBeDefined();
     const budget = objects.find((o) => o.kind === "PodDisruptionBudget") as unknown as Json;
     expect(budget.spec).toEqual({
       maxUnavailable: 1,
-      selector: { matchLabels: { "app.kubernetes.io/name": "livetally-voting" } },
+      selector: {
+        matchLabels: {
+          "app.kubernetes.io/name": "livetally-voting",
+          "app.kubernetes.io/instance": "city-council",
+        },
+      },
     });
   });
 });

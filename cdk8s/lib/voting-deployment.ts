@@ -1,9 +1,8 @@
 import { Construct } from "constructs";
 import { Deployment } from "cdk8s-plus-33";
-import { services } from "../names.js";
+import { electionObjectNames, services } from "../names.js";
 import { DisruptionBudget } from "./disruption-budget.js";
-import { componentLabels } from "./meta.js";
-import { servicesWorkload, type ServicesPodProps } from "./service-container.js";
+import { servicesPodLabels, servicesWorkload, type ServicesPodProps } from "./service-container.js";
 
 export interface VotingDeploymentProps extends ServicesPodProps {
   /** @default 1 */
@@ -12,22 +11,27 @@ export interface VotingDeploymentProps extends ServicesPodProps {
   readonly disruptionBudget?: boolean;
 }
 
-/** The voting service: casts one vote per registered voter, at the rate of the services ConfigMap. */
+/** An election's voting service: casts one vote per registered voter, at the election's spec.voting rate. */
 export class VotingDeployment extends Construct {
   constructor(scope: Construct, id: string, props: VotingDeploymentProps) {
     super(scope, id);
-    const service = { name: "voting", entrypoint: "producers/voting/main.js", kafkaUser: "voting" } as const;
+    const names = electionObjectNames(props.election);
+    const service = {
+      name: "voting",
+      entrypoint: "producers/voting/main.js",
+      kafkaUser: names.kafkaUsers.voting,
+    };
     const deployment = servicesWorkload(
       this,
-      { ...props, name: services.voting, service },
+      { ...props, name: names.voting, app: services.voting, service },
       (pod) => new Deployment(this, "deployment", { ...pod, replicas: props.replicas ?? 1 }),
     );
     deployment.scheduling.spread({ weight: 100 });
     if (props.disruptionBudget ?? false) {
       new DisruptionBudget(this, "budget", {
-        name: services.voting,
+        name: names.voting,
         component: "services",
-        podLabels: componentLabels("services", services.voting),
+        podLabels: servicesPodLabels(services.voting, props.election),
       });
     }
   }

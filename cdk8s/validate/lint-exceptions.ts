@@ -1,4 +1,5 @@
 import type { Profile } from "../config.js";
+import { electionObjectNames } from "../names.js";
 import type { Linter } from "./findings.js";
 
 /**
@@ -19,7 +20,9 @@ export interface LintException {
   readonly message?: RegExp;
 }
 
-const ourWorkloads = ["Deployment/livetally-voting", "Job/livetally-registration"];
+/** The election both profiles and the chart install (app.ts defaultElection): its workloads are ours. */
+const installed = electionObjectNames("general-2026");
+const ourWorkloads = [`Deployment/${installed.voting}`, `Job/${installed.registration}`];
 const workloads = [...ourWorkloads, "Deployment/livetally-registry", "Deployment/livetally-grafana"];
 const noCpuLimit =
   "No CPU limits, on purpose: a limit only adds CFS throttling (latency spikes in the services, a " +

@@ -165,13 +165,13 @@ describe("the lint step of make validate, with the real linters", () => {
 
   it("fails on a Secret planted in an environment variable", () => {
     const objects = kind();
-    const [voting] = find(objects, "Deployment", "livetally-voting").spec.template.spec.containers;
+    const [voting] = find(objects, "Deployment", "general-2026-voting").spec.template.spec.containers;
     voting.env.push({
       name: "PLANTED",
       valueFrom: { secretKeyRef: { name: "livetally-pg-app", key: "password" } },
     });
     expect(run(objects).errors).toEqual([
-      "checkov CKV_K8S_35 (failed) Deployment/livetally-voting: Prefer using secrets as files over secrets as environment variables",
+      "checkov CKV_K8S_35 (failed) Deployment/general-2026-voting: Prefer using secrets as files over secrets as environment variables",
     ]);
   });
 });

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { dashboardFiles, synthesize, type K8sObject } from "../app.js";
+import { readElectionFile, requireElection } from "../../schemas/election/load.js";
+import { repoRoot } from "../../versions.js";
+import { dashboardFiles, electionObjects, synthesize, type K8sObject } from "../app.js";
 import { platformConfig, profiles } from "../config.js";
 import { buildChart, chartDir, staleFiles } from "../helm/chart.js";
 import { ensureHelm, ensureHelmAsync, helmLint, helmTemplate, productionValues } from "../helm/helm.js";
@@ -29,7 +31,7 @@ function must(objects: Json[], test: (o: Json) => boolean): Json {
   return found;
 }
 const voting = (objects: Json[]) =>
-  must(objects, (o) => o.kind === "Deployment" && o.metadata.name === "livetally-voting");
+  must(objects, (o) => o.kind === "Deployment" && o.metadata.name === "general-2026-voting");
 const messages = (problems: { object: string; message: string }[]) =>
   problems.map((p) => `${p.object}: ${p.message}`);
 
@@ -47,7 +49,7 @@ describe("schemas", () => {
     topic.spec.partitions = "six";
     objects.push({ apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g" } });
     const found = messages(schemas.validate(objects as unknown as K8sObject[])).join("\n");
-    expect(found).toMatch(/Deployment livetally-voting: .*imagePullPolicie/);
+    expect(found).toMatch(/Deployment general-2026-voting: .*imagePullPolicie/);
     expect(found).toMatch(/Kafka livetally: .*listenerz/);
     expect(found).toMatch(/KafkaTopic .*partitions must be integer/);
     expect(found).toMatch(/no schema for example.com\/v1 Gadget/);
@@ -65,14 +67,14 @@ describe("cross-references", () => {
         !(o.kind === "Secret" && o.metadata.name === "livetally-pg-registry") &&
         !(o.kind === "ConfigMap" && o.metadata.name === "livetally-services") &&
         !(o.kind === "Service" && o.metadata.name === "livetally-registry") &&
-        !(o.kind === "KafkaTopic" && o.spec.topicName === "votes") &&
+        !(o.kind === "KafkaTopic" && o.spec.topicName === "general-2026.votes") &&
         o.kind !== "Database",
     );
     const found = messages(checkReferences(objects as unknown as K8sObject[])).join("\n");
     expect(found).toMatch(/Deployment livetally-registry: Secret livetally-pg-registry does not exist/);
-    expect(found).toMatch(/Deployment livetally-voting: ConfigMap livetally-services does not exist/);
-    expect(found).toMatch(/FlinkDeployment livetally-tally: Service livetally-registry does not exist/);
-    expect(found).toMatch(/KafkaUser livetally-voting: topic votes does not exist/);
+    expect(found).toMatch(/Deployment general-2026-voting: ConfigMap livetally-services does not exist/);
+    expect(found).toMatch(/FlinkDeployment general-2026-tally: Service livetally-registry does not exist/);
+    expect(found).toMatch(/KafkaUser general-2026-voting: topic general-2026\.votes does not exist/);
     expect(found).toMatch(/Deployment livetally-registry: database registry does not exist/);
   });
 
@@ -113,8 +115,8 @@ describe("cross-references", () => {
       secretRef: { name: "livetally-pg-app" },
     });
     expect(messages(checkWorkloads(objects as unknown as K8sObject[]))).toEqual([
-      "FlinkDeployment livetally-tally: container flink-main-container: JDBC_PASSWORD comes from a Secret; mount the Secret as a file instead",
-      "Deployment livetally-voting: container voting: takes a Secret's keys as variables; mount it as files instead",
+      "Deployment general-2026-voting: container voting: takes a Secret's keys as variables; mount it as files instead",
+      "FlinkDeployment general-2026-tally: container flink-main-container: JDBC_PASSWORD comes from a Secret; mount the Secret as a file instead",
     ]);
   });
 
@@ -198,14 +200,32 @@ describe("the Helm chart", () => {
   it("renders big integers as integers, not in Helm's float notation", () => {
     const objects = helmTemplate(
       [],
-      ["election.voters=2000000", "election.seed=12345678"],
+      ["voting.replicas=2000000", "flink.parallelism=12345678"],
     ) as unknown as Json[];
-    const cm = must(objects, (o) => o.kind === "ConfigMap" && o.metadata.name === "livetally-services");
-    expect(cm.data).toMatchObject({ VOTERS: "2000000", ELECTION_SEED: "12345678" });
-    const job = must(objects, (o) => o.kind === "Job");
-    expect(job.spec.template.spec.containers[0].command).toEqual(
-      expect.arrayContaining(["2000000", "12345678"]),
-    );
+    expect(
+      must(objects, (o) => o.kind === "Deployment" && o.metadata.name === "general-2026-voting").spec
+        .replicas,
+    ).toBe(2000000);
+    expect(must(objects, (o) => o.kind === "FlinkDeployment").spec.job.parallelism).toBe(12345678);
+  });
+
+  it("installs the elections its values list, each as electionObjects makes it, and none when none is listed", () => {
+    const council = join(repoRoot, "elections", "city-council.yaml");
+    const production = platformConfig("production");
+    const two = helmTemplate([productionValues], ["elections={general-2026,city-council}"]);
+    const expected = [
+      ...(synthesized.production as K8sObject[]),
+      ...electionObjects(production, requireElection(readElectionFile(council), council)),
+    ].filter((o) => o.kind !== "Namespace");
+    const key = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
+    expect(two.map(key).sort()).toEqual(expected.map(key).sort());
+    expect(messages(schemas.validate(two))).toEqual([]);
+    expect(messages(checkAll(two))).toEqual([]);
+    const noElections = join(mkdtempSync(join(tmpdir(), "livetally-values-")), "values.yaml");
+    writeFileSync(noElections, "elections: []\n");
+    const none = helmTemplate([noElections]);
+    expect(none.filter((o) => o.metadata.labels?.["app.kubernetes.io/instance"])).toEqual([]);
+    expect(messages(checkAll(none))).toEqual([]);
   });
 
   it("renders PodMonitors only where the Prometheus Operator's API exists", () => {
