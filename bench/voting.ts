@@ -18,6 +18,7 @@ import { ProgressBar } from "../producers/runtime/progress-bar.js";
 import { sleep } from "../producers/runtime/waiting.js";
 import { schemaId } from "../producers/setup/setup.js";
 import { insertVotes } from "../producers/voting/ballot-box.js";
+import { VOTING_NODE_FLAGS } from "../producers/voting/node-flags.js";
 import { PARTITIONS_CONSUMED_CONCURRENTLY } from "../producers/voting/service.js";
 import { barePipeline, type EncodedVote } from "./bare-pipeline.js";
 
@@ -173,9 +174,9 @@ async function runService(main: string, expected: number): Promise<ServiceRun> {
   const profile = process.env.BENCH_PROFILE
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const child = spawn(process.execPath, [...profile, main], {
+  const child = spawn(process.execPath, [...VOTING_NODE_FLAGS, ...profile, main], {
     env: {
-      ...process.env,
+      ...localServiceEnv(),
       ELECTION_SEED: String(SEED),
       VOTING_CONSUMER_GROUP: `bench-voting-${Date.now()}`,
       VOTING_RATE_LIMIT: "0",

@@ -4,6 +4,7 @@ import { services } from "../names.js";
 import { DisruptionBudget } from "./disruption-budget.js";
 import { componentLabels } from "./meta.js";
 import { servicesWorkload, type ServicesPodProps } from "./service-container.js";
+import { VOTING_NODE_FLAGS } from "../../producers/voting/node-flags.js";
 
 export interface VotingDeploymentProps extends ServicesPodProps {
   /** @default 1 */
@@ -16,7 +17,12 @@ export interface VotingDeploymentProps extends ServicesPodProps {
 export class VotingDeployment extends Construct {
   constructor(scope: Construct, id: string, props: VotingDeploymentProps) {
     super(scope, id);
-    const service = { name: "voting", entrypoint: "producers/voting/main.js", kafkaUser: "voting" } as const;
+    const service = {
+      name: "voting",
+      entrypoint: "producers/voting/main.js",
+      nodeFlags: VOTING_NODE_FLAGS,
+      kafkaUser: "voting",
+    } as const;
     const deployment = servicesWorkload(
       this,
       { ...props, name: services.voting, service },

@@ -7,6 +7,7 @@ import { LockHeld, withLock } from "../lock.js";
 import { stackContext } from "../stack.js";
 import { liveTallyJob, resumeTallyJob } from "../tally-job.js";
 import { sleep } from "../../producers/runtime/waiting.js";
+import { VOTING_NODE_FLAGS } from "../../producers/voting/node-flags.js";
 import { ElectionOffsets } from "./offsets.js";
 import { Patience } from "./patience.js";
 import { resetElection } from "./reset.js";
@@ -230,12 +231,18 @@ async function run(options: ElectionRunOptions): Promise<ElectionRunResult> {
       policy: "always",
       say,
       start: () =>
-        startService("voting", "producers/voting/main.ts", [], {
-          ELECTION_SEED: seed,
-          HTTP_PORT: String(options.votingPort),
-          VOTING_RATE_LIMIT: String(election.rateLimit),
-          VOTING_CONSUMER_GROUP: VOTING_GROUP,
-        }),
+        startService(
+          "voting",
+          "producers/voting/main.ts",
+          [],
+          {
+            ELECTION_SEED: seed,
+            HTTP_PORT: String(options.votingPort),
+            VOTING_RATE_LIMIT: String(election.rateLimit),
+            VOTING_CONSUMER_GROUP: VOTING_GROUP,
+          },
+          { nodeFlags: VOTING_NODE_FLAGS },
+        ),
     });
     const services = { registration, voting };
     const stopSampling = new AbortController();

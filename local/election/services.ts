@@ -20,14 +20,19 @@ export function startService(
   script: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: { readonly inheritOutput?: boolean } = {},
+  options: {
+    readonly inheritOutput?: boolean;
+    /** Node's own flags, as the service's Kubernetes container passes them. */
+    readonly nodeFlags?: readonly string[];
+  } = {},
 ): RunningService {
   const logDir = stackContext().settings.logDir;
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${name}.log`);
   // Node itself with tsx as a loader, not the tsx command, which would run the service as a child of its
   // own: a signal to the pid here (SIGKILL, as a node's kubelet may send) then reaches the service.
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, script), ...args], {
+  const node = [...(options.nodeFlags ?? []), "--import", "tsx"];
+  const child = spawn(process.execPath, [...node, join(repoRoot, script), ...args], {
     cwd: repoRoot,
     env: { ...localServiceEnv(), ...env },
     stdio: options.inheritOutput ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
