@@ -19,6 +19,7 @@ import { ProgressBar } from "../producers/runtime/progress-bar.js";
 import { sleep } from "../producers/runtime/waiting.js";
 import { schemaId } from "../producers/setup/setup.js";
 import { insertVotes } from "../producers/voting/ballot-box.js";
+import { VOTING_NODE_FLAGS } from "../producers/voting/node-flags.js";
 import { PARTITIONS_CONSUMED_CONCURRENTLY } from "../producers/voting/service.js";
 import { barePipeline, type EncodedVote } from "./bare-pipeline.js";
 
@@ -38,7 +39,12 @@ const CHUNK = 2_000;
 const CONCURRENCY = 3;
 
 // The default election's candidates and regions, at the benchmark's size, with no rate limit.
-const election = withOverrides(loadElection(), { name: "bench-voting", voters: VOTERS, seed: SEED, rateLimit: 0 });
+const election = withOverrides(loadElection(), {
+  name: "bench-voting",
+  voters: VOTERS,
+  seed: SEED,
+  rateLimit: 0,
+});
 const electionEnv = { ELECTION_DOCUMENT: JSON.stringify(election) };
 const config = serviceConfig(localServiceEnv({ ...process.env, ...electionEnv }));
 const { names } = config;
@@ -185,9 +191,9 @@ async function runService(main: string, expected: number): Promise<ServiceRun> {
   const profile = process.env.BENCH_PROFILE
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
-  const child = spawn(process.execPath, [...profile, main], {
+  const child = spawn(process.execPath, [...VOTING_NODE_FLAGS, ...profile, main], {
     env: {
-      ...process.env,
+      ...localServiceEnv(),
       ...electionEnv,
       HTTP_PORT: String(port),
       LOG_LEVEL: "warn",
@@ -235,7 +241,9 @@ async function main(): Promise<void> {
   );
   const encoded = await encodeVotes(votes);
   const kafkaAlone = await barePipeline("kafka alone", kafka, names, encoded);
-  const bare = await barePipeline("kafka + insert", kafka, names, encoded, (chunk) => insertVotes(pool, chunk));
+  const bare = await barePipeline("kafka + insert", kafka, names, encoded, (chunk) =>
+    insertVotes(pool, chunk),
+  );
   await pool.query("TRUNCATE votes");
   console.error(
     `bench-voting: bare pipeline ${Math.round(kafkaAlone)} votes/s Kafka alone, ${Math.round(bare)} with the inserts; running the voting service`,

@@ -87,7 +87,10 @@ describe("the services image", () => {
       const pod = o.spec?.template?.spec as
         { containers?: { command?: string[] }[]; initContainers?: { command?: string[] }[] } | undefined;
       for (const c of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) {
-        if (c.command?.[0] === "node" && c.command[1]) entrypoints.add(c.command[1]);
+        // Node's own flags come first; the entrypoint is the first script.
+        const script =
+          c.command?.[0] === "node" ? c.command.slice(1).find((a) => !a.startsWith("--")) : undefined;
+        if (script) entrypoints.add(script);
       }
     }
     expect([...entrypoints].sort()).toEqual([

@@ -77,7 +77,9 @@ export function submitTallyJob(ctx: StackContext, options: SubmitOptions): Promi
     // One task per operator: on two cores shared with Kafka, PostgreSQL and the services, a second
     // instance of each only added threads and exchanges (a million-voter election: 69 -> 57 CPU seconds).
     `parallelism.default=${options.parallelism ?? 1}`,
-    ...(options.validateOnly ? [] : [`execution.checkpointing.dir=file://${checkpointDir(ctx, options.election)}`]),
+    ...(options.validateOnly
+      ? []
+      : [`execution.checkpointing.dir=file://${checkpointDir(ctx, options.election)}`]),
     ...(options.restoreFrom ? [`execution.state-recovery.path=${options.restoreFrom}`] : []),
   ];
   return new Promise((resolve, reject) => {

@@ -38,6 +38,8 @@ export interface ServiceProcess {
   /** The compiled entrypoint, relative to the image's working directory. */
   readonly entrypoint: string;
   readonly args?: readonly string[];
+  /** Node's own flags, before the entrypoint. */
+  readonly nodeFlags?: readonly string[];
   /** The KafkaUser the process authenticates as; none for setup, which touches no topic. */
   readonly kafkaUser?: string;
 }
@@ -80,7 +82,7 @@ function serviceContainer(
     name: o.name,
     image: pull.image,
     imagePullPolicy: pull.imagePullPolicy as ContainerProps["imagePullPolicy"],
-    command: ["node", o.entrypoint, ...(o.args ?? [])],
+    command: ["node", ...(o.nodeFlags ?? []), o.entrypoint, ...(o.args ?? [])],
     envFrom: [Env.fromConfigMap(configMap)],
     envVariables,
     securityContext: restrictedContainer,

@@ -2,6 +2,7 @@ import { App, Chart } from "cdk8s";
 import { describe, expect, it } from "vitest";
 import { chartObjects, type K8sObject } from "./meta.js";
 import { VotingDeployment, type VotingDeploymentProps } from "./voting-deployment.js";
+import { VOTING_NODE_FLAGS } from "../../producers/voting/node-flags.js";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -30,7 +31,7 @@ describe("VotingDeployment", () => {
     expect(objects.map((o) => o.kind)).toEqual(["Deployment"]);
     expect(deployment(objects).spec.replicas).toBe(1);
     const [container] = deployment(objects).spec.template.spec.containers as Json[];
-    expect(container?.command).toEqual(["node", "producers/voting/main.js"]);
+    expect(container?.command).toEqual(["node", ...VOTING_NODE_FLAGS, "producers/voting/main.js"]);
   });
 
   it("spreads its replicas over nodes and lets a drain take one of its election's at a time", () => {

@@ -3,6 +3,7 @@ import { Deployment } from "cdk8s-plus-33";
 import { electionObjectNames, services } from "../names.js";
 import { DisruptionBudget } from "./disruption-budget.js";
 import { servicesPodLabels, servicesWorkload, type ServicesPodProps } from "./service-container.js";
+import { VOTING_NODE_FLAGS } from "../../producers/voting/node-flags.js";
 
 export interface VotingDeploymentProps extends ServicesPodProps {
   /** @default 1 */
@@ -19,6 +20,7 @@ export class VotingDeployment extends Construct {
     const service = {
       name: "voting",
       entrypoint: "producers/voting/main.js",
+      nodeFlags: VOTING_NODE_FLAGS,
       kafkaUser: names.kafkaUsers.voting,
     };
     const deployment = servicesWorkload(

@@ -41,5 +41,8 @@ export function withOverrides(election: Election, overrides: ElectionOverrides):
       voting: rateLimit > 0 ? { ...window, rateLimit } : window,
     },
   };
-  return requireElection(validateElection(changed), `${election.metadata.name} with ${JSON.stringify(overrides)}`);
+  return requireElection(
+    validateElection(changed),
+    `${election.metadata.name} with ${JSON.stringify(overrides)}`,
+  );
 }

@@ -16,7 +16,11 @@ async function withEngines<T>(
   work: (kafka: Kafka, registry: SchemaRegistryClient, db: pg.Pool) => Promise<T>,
 ): Promise<T> {
   const ep = endpoints();
-  const kafka = new Kafka({ clientId: "election-admin", brokers: [...ep.kafkaBrokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: "election-admin",
+    brokers: [...ep.kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+  });
   const db = new pg.Pool({
     connectionString: ep.databaseUrl,
     max: 1,
@@ -37,7 +41,9 @@ export async function removeElection(election: string): Promise<Removal> {
   const ctx = stackContext();
   const names = electionNames(election);
   await cancelTallyJobs(election);
-  const removal = await withEngines(names, (kafka, registry, db) => removeElectionData(kafka, registry, db, names));
+  const removal = await withEngines(names, (kafka, registry, db) =>
+    removeElectionData(kafka, registry, db, names),
+  );
   markClosed(ctx.settings, election);
   rmSync(checkpointDir(ctx, election), { recursive: true, force: true });
   return removal;

@@ -7,6 +7,7 @@ import { LockHeld, withLock } from "../lock.js";
 import { stackContext } from "../stack.js";
 import { liveTallyJob, resumeTallyJob } from "../tally-job.js";
 import { sleep } from "../../producers/runtime/waiting.js";
+import { VOTING_NODE_FLAGS } from "../../producers/voting/node-flags.js";
 import { electionNames, type ElectionNames } from "../../schemas/election/names.js";
 import type { Election } from "../../schemas/generated/election.js";
 import { ElectionOffsets } from "./offsets.js";
@@ -158,9 +159,7 @@ export async function runElection(options: ElectionRunOptions): Promise<Election
     return await withLock(lock, () => run(options), 0);
   } catch (e) {
     if (e instanceof LockHeld) {
-      throw new Error(
-        `the election ${name} is being run by another process (pid ${e.holder}) on this stack`,
-      );
+      throw new Error(`the election ${name} is being run by another process (pid ${e.holder}) on this stack`);
     }
     throw e;
   }
@@ -221,9 +220,7 @@ async function run(options: ElectionRunOptions): Promise<ElectionRunResult> {
     if (options.registerFirst) await registration.completed;
 
     const votingStartedAt = Date.now();
-    say(
-      `voting opens${rateLimit > 0 ? ` at up to ${rateLimit.toLocaleString("en-US")} votes/s` : ""}`,
-    );
+    say(`voting opens${rateLimit > 0 ? ` at up to ${rateLimit.toLocaleString("en-US")} votes/s` : ""}`);
     const voting = new Supervised({
       name: "the voting service",
       policy: "always",
@@ -234,7 +231,7 @@ async function run(options: ElectionRunOptions): Promise<ElectionRunResult> {
           "producers/voting/main.ts",
           [],
           { ELECTION_DOCUMENT: document, HTTP_PORT: String(options.votingPort) },
-          { logName: `voting-${name}` },
+          { logName: `voting-${name}`, nodeFlags: VOTING_NODE_FLAGS },
         ),
     });
     const services = { registration, voting };

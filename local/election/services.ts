@@ -24,6 +24,8 @@ export function startService(
     readonly inheritOutput?: boolean;
     /** The log file's name without .log; the service's name unless told (one per election). */
     readonly logName?: string;
+    /** Node's own flags, as the service's Kubernetes container passes them. */
+    readonly nodeFlags?: readonly string[];
   } = {},
 ): RunningService {
   const logDir = stackContext().settings.logDir;
@@ -31,7 +33,8 @@ export function startService(
   const logFile = join(logDir, `${options.logName ?? name}.log`);
   // Node itself with tsx as a loader, not the tsx command, which would run the service as a child of its
   // own: a signal to the pid here (SIGKILL, as a node's kubelet may send) then reaches the service.
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, script), ...args], {
+  const node = [...(options.nodeFlags ?? []), "--import", "tsx"];
+  const child = spawn(process.execPath, [...node, join(repoRoot, script), ...args], {
     cwd: repoRoot,
     env: { ...localServiceEnv(), ...env },
     stdio: options.inheritOutput ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],

@@ -58,7 +58,7 @@ describe("a voting window", () => {
     const config = serviceConfig(
       localServiceEnv({ ...process.env, ELECTION_DOCUMENT: JSON.stringify(windowed) }),
     );
-    const metrics = createMetrics();
+    const metrics = createMetrics(names.election);
     const service = new VotingService({
       config,
       election: election.definition,
