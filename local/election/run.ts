@@ -5,7 +5,7 @@ import { markClosed, markOpen, openElection, type OpenElection } from "../electi
 import { endpoints } from "../endpoints.js";
 import { LockHeld, withLock } from "../lock.js";
 import { stackContext } from "../stack.js";
-import { liveTallyJob, resumeTallyJob } from "../tally-job.js";
+import { cancelTallyJobs, liveTallyJob, resumeTallyJob } from "../tally-job.js";
 import { sleep } from "../../producers/runtime/waiting.js";
 import { VOTING_NODE_FLAGS } from "../../producers/voting/node-flags.js";
 import { electionNames, type ElectionNames } from "../../schemas/election/names.js";
@@ -30,6 +30,11 @@ export interface ElectionRunOptions {
   readonly resume: boolean;
   readonly say: (line: string) => void;
   readonly onSnapshot?: (snapshot: ElectionSnapshot) => void;
+  /**
+   * Leave the tally job running once the election is certified, for a caller that inspects it; it is
+   * cancelled otherwise, since it has nothing left to count and its task slot is the next election's.
+   */
+  readonly keepTallyJob?: boolean;
   /** Called while voting runs, as often as it likes to sample (the benchmark's freshness probe). */
   readonly whileVoting?: (db: pg.Pool, stop: AbortSignal, services: ElectionServices) => Promise<void>;
 }
@@ -264,6 +269,7 @@ async function run(options: ElectionRunOptions): Promise<ElectionRunResult> {
     options.onSnapshot?.(await patience.of("postgres", () => readSnapshot(db, undefined, "exact")));
     const deadLetters = await patience.of("kafka", () => offsets.deadLetters());
     markClosed(ctx.settings, election.name);
+    if (!(options.keepTallyJob ?? false)) await patience.of("flink", () => cancelTallyJobs(election.name));
     return {
       election,
       resumed: open !== undefined,

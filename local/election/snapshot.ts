@@ -27,13 +27,13 @@ export function tallied(s: ElectionSnapshot): number {
 
 /**
  * The register's and the ledger's sizes. Counting a million rows every second would cost PostgreSQL a
- * good part of a core, so the live view reads the statistics' row counts, at most a second behind; the
- * final view counts exactly.
+ * good part of a core, so the live view reads the statistics' row counts (of the election's own schema,
+ * the connection's), at most a second behind; the final view counts exactly.
  */
 const ledgerSizes = {
   live: `SELECT coalesce(sum(n_live_tup) FILTER (WHERE relname = 'voters'), 0) AS registered,
                 coalesce(sum(n_live_tup) FILTER (WHERE relname = 'votes'), 0) AS ledger
-         FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname IN ('voters', 'votes')`,
+         FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname IN ('voters', 'votes')`,
   exact: "SELECT (SELECT count(*) FROM voters) AS registered, (SELECT count(*) FROM votes) AS ledger",
 };
 

@@ -222,6 +222,8 @@ beforeAll(async () => {
       votingPort,
       registerFirst: true,
       showRegistration: false,
+      // The Flink metrics test below reads the running job's metrics.
+      keepTallyJob: true,
       say: (line) => console.log(`dashboards: ${e.name}: ${line}`),
       whileVoting: (_db, stop) => scrapeWhileVoting(votingPort, stop, scraped),
     });
