@@ -16,53 +16,32 @@ const quantity = (what: string): Schema => ({
 });
 const count = (min: number): Schema => ({ type: "integer", minimum: min });
 const cpuQuantity: Schema = { type: "string", pattern: "^[0-9]+(\\.[0-9]+)?m?$" };
-const resources: Schema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["requests", "limits"],
-  properties: {
-    requests: {
-      type: "object",
-      additionalProperties: false,
-      required: ["cpu", "memory"],
-      properties: { cpu: cpuQuantity, memory: quantity("memory request") },
+/**
+ * A container's requests (cpu and memory required) and limits (memory required; cpu allowed, and set on
+ * purpose nowhere), with its scratch space (ephemeral-storage) when livetally defines its pod.
+ */
+function resourcesSchema(withScratch: boolean): Schema {
+  const side = (which: "request" | "limit", required: string[]): Schema => ({
+    type: "object",
+    additionalProperties: false,
+    required: withScratch ? [...required, "ephemeral-storage"] : required,
+    properties: {
+      cpu: cpuQuantity,
+      memory: quantity(`memory ${which}`),
+      ...(withScratch ? { "ephemeral-storage": quantity(`ephemeral-storage ${which}`) } : {}),
     },
-    limits: {
-      type: "object",
-      additionalProperties: false,
-      required: ["memory"],
-      properties: { cpu: cpuQuantity, memory: quantity("memory limit") },
-    },
-  },
-};
-/** The resources of a container whose pod livetally defines: with its scratch space (ephemeral-storage). */
-const containerResources: Schema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["requests", "limits"],
-  properties: {
-    requests: {
-      type: "object",
-      additionalProperties: false,
-      required: ["cpu", "memory", "ephemeral-storage"],
-      properties: {
-        cpu: cpuQuantity,
-        memory: quantity("memory request"),
-        "ephemeral-storage": quantity("ephemeral-storage request"),
-      },
-    },
-    limits: {
-      type: "object",
-      additionalProperties: false,
-      required: ["memory", "ephemeral-storage"],
-      properties: {
-        cpu: cpuQuantity,
-        memory: quantity("memory limit"),
-        "ephemeral-storage": quantity("ephemeral-storage limit"),
-      },
-    },
-  },
-};
+  });
+  return {
+    type: "object",
+    additionalProperties: false,
+    required: ["requests", "limits"],
+    properties: { requests: side("request", ["cpu", "memory"]), limits: side("limit", ["memory"]) },
+  };
+}
+/** The resources of the operators' pods (Kafka, PostgreSQL). */
+const resources = resourcesSchema(false);
+/** The resources of a container whose pod livetally defines. */
+const containerResources = resourcesSchema(true);
 const flinkProcess = (what: string): Schema[] => [
   { type: "number", exclusiveMinimum: 0, description: `${what} CPU cores` },
   {

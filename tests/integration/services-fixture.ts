@@ -10,7 +10,9 @@ import { electionNames, type ElectionNames } from "../../schemas/election/names.
 import type { Election } from "../../schemas/generated/election.js";
 import type { TopicSpec } from "../../schemas/topics.js";
 import { SchemaRegistryClient } from "../../producers/runtime/registry.js";
-import { recreateTopics as recreate } from "../../producers/setup/setup.js";
+import { registerElectorate } from "../../producers/registration/register.js";
+import { producerConfig } from "../../producers/runtime/producer.js";
+import { recreateTopics as recreate, schemaId } from "../../producers/setup/setup.js";
 
 /**
  * What the election services' integration tests share: connections to the real stack, and an election
@@ -107,5 +109,37 @@ export async function forgetVotingProgress(names: ElectionNames): Promise<void> 
     if (groups.some((g) => g.groupId === names.votingGroup)) await admin.deleteGroups([names.votingGroup]);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Registers the first `voters` of the election's electorate drawn with `seed`, as registration does. */
+export async function registerTestElectorate(
+  pool: pg.Pool,
+  election: TestElection,
+  seed: number,
+  voters: number,
+  batchSize = 1_000,
+): Promise<void> {
+  const { names } = election;
+  const producer = kafka.producer(producerConfig);
+  await producer.connect();
+  try {
+    await registerElectorate(
+      pool,
+      producer,
+      {
+        candidate: (await schemaId(registry, names, "candidate")) ?? 0,
+        voter: (await schemaId(registry, names, "voter")) ?? 0,
+      },
+      {
+        election: election.definition,
+        seed,
+        voters,
+        topics: { voters: names.topics.voters.name, candidates: names.topics.candidates.name },
+        batchSize,
+      },
+    );
+  } finally {
+    await producer.disconnect();
   }
 }

@@ -2,14 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withOverrides } from "../../local/election/document.js";
 import { localServiceEnv } from "../../local/endpoints.js";
 import { VoterChoice } from "../../producers/election/choice.js";
-import { registerElectorate } from "../../producers/registration/register.js";
 import { serviceConfig } from "../../producers/runtime/config.js";
 import { createLogger } from "../../producers/runtime/log.js";
 import { createMetrics } from "../../producers/runtime/metrics.js";
-import { producerConfig } from "../../producers/runtime/producer.js";
-import { schemaId } from "../../producers/setup/setup.js";
 import { VotingService } from "../../producers/voting/service.js";
-import { freshElection, kafka, newPool, registry, testElection, waitFor } from "./services-fixture.js";
+import { freshElection, newPool, registerTestElectorate, testElection, waitFor } from "./services-fixture.js";
 
 const VOTERS = 3_000;
 const election = testElection("services-window", { voters: VOTERS, seed: 5 });
@@ -18,24 +15,7 @@ const pool = newPool(names);
 
 beforeAll(async () => {
   await freshElection(election);
-  const producer = kafka.producer(producerConfig);
-  await producer.connect();
-  await registerElectorate(
-    pool,
-    producer,
-    {
-      candidate: (await schemaId(registry, names, "candidate")) ?? 0,
-      voter: (await schemaId(registry, names, "voter")) ?? 0,
-    },
-    {
-      election: election.definition,
-      seed: 5,
-      voters: VOTERS,
-      topics: { voters: names.topics.voters.name, candidates: names.topics.candidates.name },
-      batchSize: 1_000,
-    },
-  );
-  await producer.disconnect();
+  await registerTestElectorate(pool, election, 5, VOTERS);
 });
 
 afterAll(async () => {

@@ -4,22 +4,19 @@ import { avroTypes, type Vote } from "../../schemas/records.js";
 import { unframe } from "../../schemas/wire.js";
 import { VoterChoice, voteId } from "../../producers/election/choice.js";
 import { withOverrides } from "../../local/election/document.js";
-import { registerElectorate } from "../../producers/registration/register.js";
 import { localServiceEnv } from "../../local/endpoints.js";
 import { serviceConfig } from "../../producers/runtime/config.js";
 import { createLogger } from "../../producers/runtime/log.js";
 import { createMetrics } from "../../producers/runtime/metrics.js";
-import { producerConfig } from "../../producers/runtime/producer.js";
-import { schemaId } from "../../producers/setup/setup.js";
 import { VotingService } from "../../producers/voting/service.js";
 import {
   forgetVotingProgress,
   freshElection,
   kafka,
   newPool,
+  registerTestElectorate,
   readAll,
   recreateTopics,
-  registry,
   testElection,
   waitFor,
 } from "./services-fixture.js";
@@ -36,24 +33,7 @@ let expected = new Map<string, string>();
 
 beforeAll(async () => {
   await freshElection(election);
-  const producer = kafka.producer(producerConfig);
-  await producer.connect();
-  await registerElectorate(
-    pool,
-    producer,
-    {
-      candidate: (await schemaId(registry, names, "candidate")) ?? 0,
-      voter: (await schemaId(registry, names, "voter")) ?? 0,
-    },
-    {
-      election: election.definition,
-      seed: REGISTER_SEED,
-      voters: VOTERS,
-      topics: { voters: topics.voters.name, candidates: topics.candidates.name },
-      batchSize: 2_000,
-    },
-  );
-  await producer.disconnect();
+  await registerTestElectorate(pool, election, REGISTER_SEED, VOTERS, 2_000);
   const choice = new VoterChoice(election.definition, ELECTION_SEED);
   const { rows } = await pool.query<{ voter_id: string; state: string }>(
     "SELECT voter_id, state FROM voters",
