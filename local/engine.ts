@@ -32,6 +32,11 @@ export interface Engine {
   /** Runs once the engine has started and is healthy (creating databases, say); idempotent. */
   afterHealthy?(say: (what: string) => void): Promise<void>;
   /**
+   * Runs at every `make stack-up` once the engine is healthy, just started or already running: brings
+   * what it serves up to date with the checkout (the API server's CRDs and RBAC); idempotent.
+   */
+  refresh?(say: (what: string) => void): Promise<void>;
+  /**
    * Whether what the engine carries for the open elections is sound (Flink: their tally jobs run),
    * for `make stack-status`; an engine that answers its probe but fails this is unhealthy there.
    */

@@ -25,6 +25,14 @@ export interface StackSettings {
     readonly registryDatabase: string;
   };
   readonly flink: { readonly port: number; readonly slots: number; readonly heap: string };
+  /** A Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager), off unless asked for. */
+  readonly kubernetes: {
+    readonly enabled: boolean;
+    readonly etcdPort: number;
+    readonly etcdPeerPort: number;
+    readonly apiServerPort: number;
+    readonly controllerManagerPort: number;
+  };
 }
 
 export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
@@ -58,6 +66,13 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettin
       port: r.port("LIVETALLY_FLINK_PORT", 28081),
       slots: r.positiveInt("LIVETALLY_FLINK_SLOTS", 4),
       heap: r.heap("LIVETALLY_FLINK_HEAP", "1g"),
+    },
+    kubernetes: {
+      enabled: r.flag("LIVETALLY_KUBERNETES", false),
+      etcdPort: r.port("LIVETALLY_ETCD_PORT", 22379),
+      etcdPeerPort: r.port("LIVETALLY_ETCD_PEER_PORT", 22380),
+      apiServerPort: r.port("LIVETALLY_KUBE_APISERVER_PORT", 26443),
+      controllerManagerPort: r.port("LIVETALLY_KUBE_CONTROLLER_MANAGER_PORT", 27257),
     },
   };
   r.done("local stack");

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { versions } from "../versions.js";
 import type { Engine, Health, StackContext } from "./engine.js";
+import { EtcdEngine } from "./engines/etcd.js";
 import { FlinkEngine } from "./engines/flink.js";
+import { KubeApiServerEngine } from "./engines/kube-apiserver.js";
+import { KubeControllerManagerEngine } from "./engines/kube-controller-manager.js";
 import { KafkaEngine } from "./engines/kafka.js";
 import { PostgresEngine } from "./engines/postgres.js";
 import { RegistryEngine } from "./engines/registry.js";
@@ -20,9 +23,15 @@ export function stackContext(env: NodeJS.ProcessEnv = process.env): StackContext
   return { settings: stackSettings(env), versions: versions() };
 }
 
-/** The engines in start order; each names the engines it needs first. */
+/**
+ * The engines in start order; each names the engines it needs first. The Kubernetes control plane
+ * belongs to the stack when asked for (LIVETALLY_KUBERNETES=1) or already running.
+ */
 export function stackEngines(ctx: StackContext): Engine[] {
-  return [new PostgresEngine(ctx), new KafkaEngine(ctx), new FlinkEngine(ctx), new RegistryEngine(ctx)];
+  const pipeline = [new PostgresEngine(ctx), new KafkaEngine(ctx), new FlinkEngine(ctx), new RegistryEngine(ctx)];
+  const kubernetes = [new EtcdEngine(ctx), new KubeApiServerEngine(ctx), new KubeControllerManagerEngine(ctx)];
+  const running = kubernetes.some((e) => livePid(e.launchSpec().pidFile) !== undefined);
+  return ctx.settings.kubernetes.enabled || running ? [...pipeline, ...kubernetes] : pipeline;
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -84,6 +93,7 @@ async function startOne(engine: Engine, report: (text: string) => void): Promise
     pid = undefined;
   }
   if (pid !== undefined && (await engine.probe()).healthy) {
+    await engine.refresh?.(report);
     report(`already running (pid ${pid})`);
     return;
   }
@@ -115,6 +125,7 @@ async function startOne(engine: Engine, report: (text: string) => void): Promise
     );
   }
   await engine.afterHealthy?.(report);
+  await engine.refresh?.(report);
   report(`healthy${last.version ? ` (${last.version})` : ""}`);
 }
 

@@ -28,4 +28,15 @@ describe("EnvReader", () => {
       ),
     );
   });
+
+  it("reads a switch as 1/0 or true/false and names anything else", () => {
+    const env = new EnvReader({ ON: "1", OFF: "false", YES: "yes" });
+    expect([env.flag("ON", false), env.flag("OFF", true), env.flag("UNSET", true)]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    env.flag("YES", false);
+    expect(() => env.done("test")).toThrow(/YES=yes: expected 1 or 0 \(true or false\)/);
+  });
 });

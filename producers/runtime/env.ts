@@ -152,6 +152,16 @@ export class EnvReader {
     return raw;
   }
 
+  /** A switch: 1 or true is on, 0 or false off. */
+  flag(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === "") return fallback;
+    if (raw === "1" || raw === "true") return true;
+    if (raw === "0" || raw === "false") return false;
+    this.problems.push(`${this.show(name, raw)}: expected 1 or 0 (true or false)`);
+    return fallback;
+  }
+
   /** A problem found across values (two that must be set together, say), reported with the rest. */
   problem(text: string): void {
     this.problems.push(text);
