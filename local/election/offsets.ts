@@ -1,28 +1,7 @@
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import { endpoints } from "../endpoints.js";
 import type { ElectionNames } from "../../schemas/election/names.js";
-
-export interface PartitionOffsets {
-  readonly partition: number;
-  /** The next offset to be written (high watermark) or, for a group, the next to be read. */
-  readonly offset: string;
-}
-
-/**
- * Records the group has yet to commit: per partition, the end offset minus the committed one. A
- * partition the group never committed counts from its first retained record.
- */
-export function backlog(
-  ends: readonly (PartitionOffsets & { readonly low: string })[],
-  committed: readonly PartitionOffsets[],
-): number {
-  const done = new Map(committed.map((c) => [c.partition, Number(c.offset)]));
-  return ends.reduce((sum, end) => {
-    const read = done.get(end.partition) ?? -1;
-    const from = read < 0 ? Number(end.low) : read;
-    return sum + Math.max(0, Number(end.offset) - from);
-  }, 0);
-}
+import { votersPending } from "../../producers/voting/progress.js";
 
 /** An election's progress as the broker sees it, whatever the services' own metrics last said. */
 export class ElectionOffsets {
@@ -47,19 +26,9 @@ export class ElectionOffsets {
    * when the broker cannot say just now (a retriable error, such as the group's coordinator still
    * loading or moving): ask again.
    */
-  async votersPending(): Promise<number | undefined> {
-    const topic = this.names.topics.voters.name;
-    const groupId = this.names.votingGroup;
-    try {
-      const [ends, groups] = await Promise.all([
-        this.admin.fetchTopicOffsets(topic),
-        this.admin.fetchOffsets({ groupId, topics: [topic] }),
-      ]);
-      return backlog(ends, groups.find((g) => g.topic === topic)?.partitions ?? []);
-    } catch (e) {
-      if ((e as { retriable?: boolean }).retriable === true) return undefined;
-      throw e;
-    }
+  /** Voters the voting service has not yet handled (producers/voting/progress.ts). */
+  votersPending(): Promise<number | undefined> {
+    return votersPending(this.admin, this.names);
   }
 
   /** Records in the dead-letter topic: each one a voter whose vote was not cast. */

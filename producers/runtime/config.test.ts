@@ -95,11 +95,11 @@ describe("service configuration", () => {
         .slice(1)
         .map((l) => l.trim()),
     ).toEqual([
+      "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set both or neither",
+      "KAFKA_SSL_CA_FILE=/nonexistent/ca.crt: no such file",
       "DATABASE_URL=mysql://x: expected a postgresql: or postgres: URL",
       "HTTP_PORT=http: expected a TCP port from 1 to 65535",
       "LOG_LEVEL=loud: expected one of debug, info, warn, error",
-      "KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD: set both or neither",
-      "KAFKA_SSL_CA_FILE=/nonexistent/ca.crt: no such file",
     ]);
   });
 

@@ -6,14 +6,16 @@ import { EnvReader } from "./env.js";
 import { logLevels, type LogLevel } from "./log.js";
 
 /** Everything a livetally service reads from its environment, validated once at start-up. */
+export interface KafkaConnection {
+  readonly brokers: readonly string[];
+  /** SCRAM-SHA-512 credentials, as Strimzi KafkaUsers issue them. */
+  readonly sasl: { readonly username: string; readonly password: string } | undefined;
+  /** A CA bundle to trust for a TLS listener; TLS is on exactly when this is set. */
+  readonly sslCaFile: string | undefined;
+}
+
 export interface ServiceConfig {
-  readonly kafka: {
-    readonly brokers: readonly string[];
-    /** SCRAM-SHA-512 credentials, as Strimzi KafkaUsers issue them. */
-    readonly sasl: { readonly username: string; readonly password: string } | undefined;
-    /** A CA bundle to trust for a TLS listener; TLS is on exactly when this is set. */
-    readonly sslCaFile: string | undefined;
-  };
+  readonly kafka: KafkaConnection;
   readonly registryUrl: string;
   readonly databaseUrl: string;
   readonly httpPort: number;
@@ -34,15 +36,41 @@ export interface ServiceConfig {
 export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   // The credentials: Kubernetes mounts them as files (NAME_FILE); the local stack passes values.
   const r = new EnvReader(env, { fromFiles: ["DATABASE_URL", "KAFKA_SASL_PASSWORD"] });
-  const brokers = r.hostPorts("KAFKA_BOOTSTRAP_SERVERS");
+  const kafka = readKafkaConfig(r);
   const registryUrl = r.url("SCHEMA_REGISTRY_URL", undefined, ["http:", "https:"]);
   const databaseUrl = r.url("DATABASE_URL", undefined, ["postgresql:", "postgres:"]);
   const httpPort = r.port("HTTP_PORT", 9464);
   const election = readElection(r, env);
+  const logLevel = readLogLevel(r);
+  r.done("service");
+  return {
+    kafka,
+    registryUrl,
+    databaseUrl,
+    httpPort,
+    logLevel,
+    // Only reached with a sound document: r.done threw otherwise.
+    election: election as Election,
+    names: electionNames((election as Election).metadata.name),
+  };
+}
+
+/** LOG_LEVEL, info unless set. */
+export function readLogLevel(r: EnvReader): LogLevel {
   const level = r.string("LOG_LEVEL", "info");
   if (!(logLevels as readonly string[]).includes(level)) {
     r.problem(`LOG_LEVEL=${level}: expected one of ${logLevels.join(", ")}`);
+    return "info";
   }
+  return level as LogLevel;
+}
+
+/**
+ * How a process reaches Kafka: KAFKA_BOOTSTRAP_SERVERS, SCRAM credentials (KAFKA_SASL_USERNAME and
+ * KAFKA_SASL_PASSWORD, the reader given the latter from a file if it may) and KAFKA_SSL_CA_FILE.
+ */
+export function readKafkaConfig(r: EnvReader): KafkaConnection {
+  const brokers = r.hostPorts("KAFKA_BOOTSTRAP_SERVERS");
   const username = r.string("KAFKA_SASL_USERNAME", "");
   const password = r.string("KAFKA_SASL_PASSWORD", "");
   if ((username === "") !== (password === "")) {
@@ -52,20 +80,10 @@ export function serviceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConf
   if (sslCaFile !== "" && !existsSync(sslCaFile)) {
     r.problem(`KAFKA_SSL_CA_FILE=${sslCaFile}: no such file`);
   }
-  r.done("service");
   return {
-    kafka: {
-      brokers,
-      sasl: username === "" ? undefined : { username, password },
-      sslCaFile: sslCaFile === "" ? undefined : sslCaFile,
-    },
-    registryUrl,
-    databaseUrl,
-    httpPort,
-    logLevel: level as LogLevel,
-    // Only reached with a sound document: r.done threw otherwise.
-    election: election as Election,
-    names: electionNames((election as Election).metadata.name),
+    brokers,
+    sasl: username === "" ? undefined : { username, password },
+    sslCaFile: sslCaFile === "" ? undefined : sslCaFile,
   };
 }
 

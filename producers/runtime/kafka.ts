@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig, type LogEntry } from "kafkajs";
 import type { TopicSpec } from "../../schemas/topics.js";
-import type { ServiceConfig } from "./config.js";
+import type { KafkaConnection } from "./config.js";
 import type { Logger } from "./log.js";
 
 /** A kafkajs client for a service, with SCRAM and TLS when configured and its logs in ours. */
-export function createKafka(clientId: string, config: ServiceConfig["kafka"], log: Logger): Kafka {
+export function createKafka(clientId: string, config: KafkaConnection, log: Logger): Kafka {
   const options: KafkaConfig = {
     clientId,
     brokers: [...config.brokers],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backlog } from "./offsets.js";
+import { backlog } from "./progress.js";
 
 describe("backlog", () => {
   it("is the end offset minus the committed one, summed over partitions", () => {

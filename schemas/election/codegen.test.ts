@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { generate, generatedFile } from "./codegen.js";
+import { generate, generatedSchemas } from "./codegen.js";
 
 describe("generated election types", () => {
-  it("match schemas/election/election.schema.yaml exactly (run `make schemas-codegen` after changing it)", async () => {
-    expect(readFileSync(generatedFile, "utf8")).toBe(await generate());
-  });
+  for (const target of generatedSchemas) {
+    it(`${target.root} matches its schema file exactly (run \`make schemas-codegen\` after changing it)`, async () => {
+      expect(readFileSync(target.generatedFile, "utf8")).toBe(await generate(target));
+    });
+  }
 });

@@ -92,7 +92,7 @@ export interface ElectionVoting {
   readonly closesAt?: string;
 }
 
-/** The schema itself: the future CRD's openAPIV3Schema, and what schemas/election/validate.ts checks. */
+/** The schema itself: the Election CRD's openAPIV3Schema, and what schemas/election/validate.ts checks. */
 export const electionSchema = {
   type: "object",
   description: "An election livetally runs. metadata.name is its identity.",
