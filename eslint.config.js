@@ -8,6 +8,7 @@ const shipped = [
   "flink-sql/**/*.ts",
   "dashboards/**/*.ts",
   "cdk8s/**/*.ts",
+  "controller/**/*.ts",
 ];
 
 export default tseslint.config(

@@ -8,7 +8,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: [
-            "{local,producers,schemas,dashboards,cdk8s,flink-sql,demo,chaos,bench}/**/*.test.ts",
+            "{local,producers,schemas,dashboards,cdk8s,controller,flink-sql,demo,chaos,bench}/**/*.test.ts",
             "*.test.ts",
           ],
           exclude: ["**/node_modules/**", "cdk8s/imports/**"],

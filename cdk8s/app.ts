@@ -9,7 +9,14 @@ import { validateElection } from "../schemas/election/validate.js";
 import type { Election } from "../schemas/generated/election.js";
 import { repoRoot, versions, type Versions } from "../versions.js";
 import type { PlatformConfig, Profile } from "./config.js";
-import { NAMESPACE } from "./names.js";
+import { NAMESPACE, controller } from "./names.js";
+import { valuesOf } from "./helm/values.js";
+import { electionSchema } from "../schemas/generated/election.js";
+import { electionStatusSchema } from "../schemas/generated/election-status.js";
+import type { OpenApiSchema } from "../schemas/election/openapi.js";
+import { imageRef } from "./images.js";
+import { ControllerWorkload } from "./lib/controller.js";
+import { ElectionCrd } from "./lib/election-crd.js";
 import { ElectionWorkloads } from "./lib/election-workloads.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
 import { chartObjects, componentLabels, type K8sObject } from "./lib/meta.js";
@@ -34,6 +41,11 @@ export interface PlatformFiles {
   /** The elections installed with the platform, until the controller (issue 17) installs them. */
   readonly elections: readonly Election[];
 }
+
+/** What an election's objects take of the platform's files: the tally image's Flink and its SQL scripts. */
+export type ElectionFiles = Pick<PlatformFiles, "sqlScripts"> & {
+  readonly versions: Pick<Versions, "FLINK_VERSION">;
+};
 
 /** Reads the platform's files: the one place the app reads the repository. */
 export function readPlatformFiles(profile: Profile): PlatformFiles {
@@ -77,7 +89,8 @@ export interface LivetallyChartProps extends Omit<PlatformFiles, "elections"> {
 
 /**
  * The platform in one chart, wired by the names in names.ts: what every election shares (Kafka,
- * PostgreSQL, the registry, Grafana, the policies, the Flink ServiceAccount); no election's objects.
+ * PostgreSQL, the registry, Grafana, the policies, the Flink ServiceAccount, the Election CRD and its
+ * controller); no election's objects.
  */
 export class LivetallyChart extends Chart {
   constructor(scope: Construct, id: string, props: LivetallyChartProps) {
@@ -98,6 +111,19 @@ export class LivetallyChart extends Chart {
       disruptionBudget: config.disruptionBudgets,
     });
     new FlinkServiceAccount(this, "flink");
+    new ElectionCrd(this, "election-crd", {
+      schema: electionSchema as OpenApiSchema,
+      statusSchema: electionStatusSchema as OpenApiSchema,
+    });
+    new ControllerWorkload(this, "controller", {
+      image: imageRef(config.images, controller.image),
+      imagePullPolicy: config.images.pullPolicy,
+      replicas: config.controller.replicas,
+      resources: config.controller.resources,
+      values: valuesOf(config),
+      build: { profile: config.profile, flinkVersion: v.FLINK_VERSION, sqlScripts: props.sqlScripts },
+      disruptionBudget: config.disruptionBudgets,
+    });
     new ServicesConfig(this, "services-config", { logLevel: config.logLevel });
     if (config.grafana.enabled) {
       new Grafana(this, "grafana", {
@@ -115,12 +141,12 @@ const newApp = () => new App({ outputFileExtension: ".yaml", yamlOutputType: Yam
 
 /**
  * Every object of one election on a platform of this configuration, and nothing of the platform:
- * what the chart installs per election today, and what the controller (issue 17) will apply.
+ * what the chart installs for a bundled election, and what the controller applies for an Election.
  */
 export function electionObjects(
   config: PlatformConfig,
   election: Election,
-  files: Pick<PlatformFiles, "versions" | "sqlScripts"> = readPlatformFiles(config.profile),
+  files: ElectionFiles = readPlatformFiles(config.profile),
 ): K8sObject[] {
   const chart = new Chart(newApp(), election.metadata.name, { disableResourceNameHashes: true });
   new ElectionWorkloads(chart, "election", {

@@ -74,6 +74,8 @@ export interface PlatformConfig {
   readonly voting: { readonly replicas: number; readonly resources: ContainerResources };
   readonly registration: { readonly resources: ContainerResources };
   readonly setup: { readonly resources: ContainerResources };
+  /** The Election controller: one replica leads, the others stand by (a Lease decides). */
+  readonly controller: { readonly replicas: number; readonly resources: ContainerResources };
   readonly grafana: {
     readonly enabled: boolean;
     /** The Secret holding `admin-user` and `admin-password`. */
@@ -153,6 +155,12 @@ export function platformConfig(profile: Profile): PlatformConfig {
         : containerResources("500m", "512Mi", "256Mi"),
     },
     setup: { resources: containerResources("50m", "128Mi", "128Mi") },
+    controller: {
+      replicas: small ? 1 : 2,
+      resources: small
+        ? containerResources("50m", "256Mi", "128Mi")
+        : containerResources("200m", "384Mi", "128Mi"),
+    },
     grafana: {
       enabled: true,
       adminSecret: grafanaNames.adminSecret,

@@ -44,6 +44,11 @@ export const postgres = {
   registrySecret: "livetally-pg-registry",
   /** Created NOLOGIN by migration 004; declared here too, so no service needs CREATEROLE. */
   dashboardRole: "livetally_dashboard",
+  /** Reads every election's ledger and results, to certify (migration 011); NOLOGIN, as the dashboard's. */
+  certifierRole: "livetally_certifier",
+  /** The controller's login, a member of certifierRole: it observes and certifies, and writes nothing. */
+  controllerRole: "livetally_controller",
+  controllerSecret: "livetally-pg-controller",
   grafanaRole: "grafana_reader",
   grafanaSecret: "livetally-pg-grafana",
 } as const;
@@ -101,6 +106,25 @@ export const labels = {
   name: "app.kubernetes.io/name",
   /** The election an object belongs to: the instance of the application its pods run. */
   instance: "app.kubernetes.io/instance",
+  /** Set on what the controller applies, so its watches see only its own objects. */
+  managedBy: "app.kubernetes.io/managed-by",
+} as const;
+
+/**
+ * The Election controller (controller/): one name for its Deployment, ServiceAccount, Role, Lease,
+ * KafkaUser and the field manager of everything it applies.
+ */
+export const controller = {
+  name: "livetally-controller",
+  image: "livetally-controller",
+  httpPort: 9464,
+  /** The finalizer that holds an Election until its data (topics, subjects, database schema) is removed. */
+  finalizer: "livetally.io/election-data",
+  /** The ConfigMap of the platform's settings that elections are built with, mounted at platformDir. */
+  configMap: "livetally-controller-platform",
+  platformDir: "/etc/livetally/platform",
+  valuesKey: "values.json",
+  buildKey: "build.json",
 } as const;
 
 /**

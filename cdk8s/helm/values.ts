@@ -152,6 +152,12 @@ export const chartValues: readonly ChartValue[] = [
     description: "Resources of the setup step (migrations, Avro schemas).",
     schema: containerResources,
   },
+  { path: "controller.replicas", description: "Election controller replicas (one leads).", schema: count(1) },
+  {
+    path: "controller.resources",
+    description: "Resources of each Election controller replica.",
+    schema: containerResources,
+  },
   {
     path: "grafana.enabled",
     description: "Install Grafana with the livetally dashboards.",

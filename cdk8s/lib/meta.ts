@@ -12,7 +12,8 @@ export type Component =
   | "services"
   | "grafana"
   | "network"
-  | "monitoring";
+  | "monitoring"
+  | "controller";
 
 export function componentLabels(component: Component, name?: string): Record<string, string> {
   return {

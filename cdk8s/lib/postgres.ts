@@ -15,7 +15,7 @@ export interface PostgresProps {
 
 /**
  * PostgreSQL run by CloudNativePG: the app database owned by `livetally`, a `registry` database
- * for Apicurio Registry, and the roles the dashboard reads with. Migrations are applied by the
+ * for Apicurio Registry, the roles the dashboard reads with and the controller certifies with. Migrations are applied by the
  * services' setup step, as the owner.
  */
 export class Postgres extends Construct {
@@ -35,6 +35,13 @@ export class Postgres extends Construct {
       component: "postgres",
       type: basicAuth,
       fixed: { username: postgres.grafanaRole },
+      generated: ["password"],
+    });
+    new GeneratedSecret(this, "controller-credentials", {
+      name: postgres.controllerSecret,
+      component: "postgres",
+      type: basicAuth,
+      fixed: { username: postgres.controllerRole },
       generated: ["password"],
     });
 
@@ -61,6 +68,21 @@ export class Postgres extends Construct {
               inRoles: [postgres.dashboardRole],
               passwordSecret: { name: postgres.grafanaSecret },
               comment: "Grafana's login",
+            },
+            {
+              // Migration 011 grants to it: every election's ledger and results, read-only.
+              name: postgres.certifierRole,
+              ensure: ClusterSpecManagedRolesEnsure.PRESENT,
+              login: false,
+              comment: "read access to the ledgers and results, granted by migration 011",
+            },
+            {
+              name: postgres.controllerRole,
+              ensure: ClusterSpecManagedRolesEnsure.PRESENT,
+              login: true,
+              inRoles: [postgres.certifierRole],
+              passwordSecret: { name: postgres.controllerSecret },
+              comment: "the Election controller's login",
             },
             {
               name: postgres.registryOwner,
