@@ -9,7 +9,8 @@ import { validateElection } from "../schemas/election/validate.js";
 import type { Election } from "../schemas/generated/election.js";
 import { repoRoot, versions, type Versions } from "../versions.js";
 import type { PlatformConfig, Profile } from "./config.js";
-import { NAMESPACE } from "./names.js";
+import { imageRef } from "./images.js";
+import { NAMESPACE, grafana } from "./names.js";
 import { ElectionWorkloads } from "./lib/election-workloads.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
 import { chartObjects, componentLabels, type K8sObject } from "./lib/meta.js";
@@ -102,7 +103,8 @@ export class LivetallyChart extends Chart {
     if (config.grafana.enabled) {
       new Grafana(this, "grafana", {
         ...config.grafana,
-        grafanaVersion: v.GRAFANA_VERSION,
+        image: imageRef(config.images, grafana.image),
+        imagePullPolicy: config.images.pullPolicy,
         dashboards: props.dashboards,
       });
     }

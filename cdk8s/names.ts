@@ -86,6 +86,8 @@ export const grafana = {
   port: 3000,
   /** The NodePort kind maps to the host, so Grafana answers on localhost:3000 (`make kind-up`). */
   nodePort: 30300,
+  /** Grafana with the Kafka data source plugin (dashboards/Dockerfile), a livetally image. */
+  image: "livetally-grafana",
   adminSecret: "livetally-grafana-admin",
   datasourcesConfigMap: "livetally-grafana-datasources",
   dashboardProvidersConfigMap: "livetally-grafana-dashboard-providers",

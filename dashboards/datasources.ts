@@ -14,4 +14,10 @@ export const prometheusDatasource = {
   uid: "prometheus",
 } as const satisfies DataSourceRef;
 
+/** The Kafka data source plugin, which the livetally-grafana image carries (dashboards/Dockerfile). */
+export const kafkaDatasource = {
+  type: "hamedkarbasi93-kafka-datasource",
+  uid: "livetally-kafka",
+} as const satisfies DataSourceRef;
+
 export const knownDatasources: readonly DataSourceRef[] = [postgresDatasource, prometheusDatasource];

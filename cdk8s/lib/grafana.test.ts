@@ -9,7 +9,7 @@ const resources = {
   requests: { cpu: "50m", memory: "192Mi", "ephemeral-storage": "512Mi" },
   limits: { memory: "192Mi", "ephemeral-storage": "512Mi" },
 };
-const props: GrafanaProps = { grafanaVersion: "12.0.0", resources };
+const props: GrafanaProps = { image: "example.org/livetally-grafana:1.0.0", resources };
 
 function synth(p: GrafanaProps): K8sObject[] {
   const chart = new Chart(new App(), "test");
@@ -33,7 +33,8 @@ describe("Grafana", () => {
     const deployment = find(objects, "Deployment", "livetally-grafana")?.spec;
     expect(deployment.replicas).toBe(1);
     const container = deployment.template.spec.containers[0];
-    expect(container.image).toBe("grafana/grafana:12.0.0");
+    expect(container.image).toBe(props.image);
+    expect(container.imagePullPolicy).toBe("Always");
     expect(container.resources).toEqual(resources);
     expect(find(objects, "Service", "livetally-grafana")?.spec.type).toBe("ClusterIP");
     expect(find(objects, "Service", "livetally-grafana")?.spec.ports[0].nodePort).toBeUndefined();

@@ -1,7 +1,17 @@
 import { Construct } from "constructs";
-import { ConfigMap, Deployment, EnvValue, Probe, Service, ServiceType, Volume, k8s } from "cdk8s-plus-33";
+import {
+  ConfigMap,
+  Deployment,
+  EnvValue,
+  Probe,
+  Service,
+  ServiceType,
+  Volume,
+  k8s,
+  type ContainerProps,
+} from "cdk8s-plus-33";
 import { stringify } from "yaml";
-import type { ContainerResources, PlatformConfig } from "../config.js";
+import type { ContainerResources, PlatformConfig, PullPolicy } from "../config.js";
 import { grafana, postgres } from "../names.js";
 import { GeneratedSecret } from "./generated-secret.js";
 import { componentLabels, meta } from "./meta.js";
@@ -13,8 +23,10 @@ import { workloadResources } from "./service-container.js";
 export const DASHBOARD_LABEL = "grafana_dashboard";
 
 export interface GrafanaProps {
-  /** The release of the official grafana/grafana image (GRAFANA_VERSION). */
-  readonly grafanaVersion: string;
+  /** Grafana with the Kafka data source plugin installed: the livetally-grafana image (dashboards/Dockerfile). */
+  readonly image: string;
+  /** @default "Always" */
+  readonly imagePullPolicy?: PullPolicy;
   /** Dashboard JSON by file name, provisioned into the livetally folder. @default none */
   readonly dashboards?: Readonly<Record<string, string>>;
   /** The Secret holding `admin-user` and `admin-password`. @default grafana.adminSecret of names.ts */
@@ -89,7 +101,8 @@ export class Grafana extends Construct {
       containers: [
         {
           name: "grafana",
-          image: `grafana/grafana:${props.grafanaVersion}`,
+          image: props.image,
+          imagePullPolicy: (props.imagePullPolicy ?? "Always") as ContainerProps["imagePullPolicy"],
           ports: [{ number: grafana.port, name: "http" }],
           envVariables: {
             // Grafana reads $__file{} itself. The image's GF_*__FILE variables would not do: its
