@@ -56,6 +56,10 @@ export const registry = {
   ccompatPath: "/apis/ccompat/v7",
 } as const;
 
+/** Where every client in the namespace finds Kafka and the registry. */
+export const kafkaBootstrapServers = `${kafka.bootstrapService}:${kafka.port}`;
+export const schemaRegistryUrl = `http://${registry.name}:${registry.port}${registry.ccompatPath}`;
+
 export const services = {
   image: "livetally-services",
   configMap: "livetally-services",
