@@ -13,6 +13,7 @@ import { imageRef } from "./images.js";
 import { NAMESPACE, grafana } from "./names.js";
 import { ElectionWorkloads } from "./lib/election-workloads.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
+import { GrafanaKafkaUser } from "./lib/kafka-users.js";
 import { chartObjects, componentLabels, type K8sObject } from "./lib/meta.js";
 import { Postgres } from "./lib/postgres.js";
 import { FlinkServiceAccount } from "./lib/flink-job.js";
@@ -72,13 +73,14 @@ export function dashboardFiles(dir = join(repoRoot, "dashboards", "build")): Rec
   return Object.fromEntries(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
-export interface LivetallyChartProps extends Omit<PlatformFiles, "elections"> {
+export interface LivetallyChartProps extends PlatformFiles {
   readonly config: PlatformConfig;
 }
 
 /**
  * The platform in one chart, wired by the names in names.ts: what every election shares (Kafka,
  * PostgreSQL, the registry, Grafana, the policies, the Flink ServiceAccount); no election's objects.
+ * Of the elections it knows only their names, for Grafana's Kafka user.
  */
 export class LivetallyChart extends Chart {
   constructor(scope: Construct, id: string, props: LivetallyChartProps) {
@@ -107,6 +109,9 @@ export class LivetallyChart extends Chart {
         imagePullPolicy: config.images.pullPolicy,
         dashboards: props.dashboards,
       });
+      new GrafanaKafkaUser(this, "grafana-kafka-user", {
+        elections: props.elections.map((e) => e.metadata.name),
+      });
     }
     new NetworkPolicies(this, "network");
     new PodMonitors(this, "monitors", { grafana: config.grafana.enabled });
@@ -132,6 +137,19 @@ export function electionObjects(
     sqlScripts: files.sqlScripts,
   });
   return chartObjects(chart);
+}
+
+/**
+ * Grafana's KafkaUser, reading the aggregated topics of exactly these elections: the platform installs
+ * it for the elections it installs, and the controller (issue 17) applies it again for the elections
+ * it runs whenever their list changes.
+ */
+export function grafanaKafkaUser(elections: readonly string[]): K8sObject {
+  const chart = new Chart(newApp(), "grafana-kafka-user", { disableResourceNameHashes: true });
+  new GrafanaKafkaUser(chart, "user", { elections });
+  const [user] = chartObjects(chart);
+  if (!user) throw new Error("GrafanaKafkaUser made no object");
+  return user;
 }
 
 /**

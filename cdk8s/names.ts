@@ -52,7 +52,7 @@ export const registry = {
   name: "livetally-registry",
   port: 8080,
   managementPort: 9000,
-  /** The Confluent-compatible API the services and Flink's avro-confluent format speak. */
+  /** The Confluent-compatible API the services, Flink's avro-confluent format and Grafana speak. */
   ccompatPath: "/apis/ccompat/v7",
 } as const;
 
@@ -93,6 +93,8 @@ export const grafana = {
   /** Grafana with the Kafka data source plugin (dashboards/Dockerfile), a livetally image. */
   image: "livetally-grafana",
   adminSecret: "livetally-grafana-admin",
+  /** Grafana's Kafka principal (grafanaKafkaUser); Strimzi writes its password to a Secret of this name. */
+  kafkaUser: "livetally-grafana",
   datasourcesConfigMap: "livetally-grafana-datasources",
   dashboardProvidersConfigMap: "livetally-grafana-dashboard-providers",
   dashboardsConfigMap: "livetally-dashboards",

@@ -11,8 +11,19 @@ import {
   type ContainerProps,
 } from "cdk8s-plus-33";
 import { stringify } from "yaml";
+import { kafkaDatasource } from "../../dashboards/datasources.js";
+import type {
+  KafkaDatasourceJsonData,
+  KafkaDatasourceSecureJsonData,
+} from "../../dashboards/kafka-datasource.js";
 import type { ContainerResources, PlatformConfig, PullPolicy } from "../config.js";
-import { grafana, postgres } from "../names.js";
+import {
+  grafana,
+  kafkaBootstrapServers,
+  kafkaUserSecretKeys,
+  postgres,
+  schemaRegistryUrl,
+} from "../names.js";
 import { GeneratedSecret } from "./generated-secret.js";
 import { componentLabels, meta } from "./meta.js";
 import { secretFiles } from "./secret-files.js";
@@ -27,6 +38,8 @@ export interface GrafanaProps {
   readonly image: string;
   /** @default "Always" */
   readonly imagePullPolicy?: PullPolicy;
+  /** The KafkaUser the Kafka data source reads as, and so its Secret's name. @default grafana.kafkaUser of names.ts */
+  readonly kafkaUser?: string;
   /** Dashboard JSON by file name, provisioned into the livetally folder. @default none */
   readonly dashboards?: Readonly<Record<string, string>>;
   /** The Secret holding `admin-user` and `admin-password`. @default grafana.adminSecret of names.ts */
@@ -41,8 +54,9 @@ export interface GrafanaProps {
 }
 
 /**
- * Grafana with its datasources (PostgreSQL as the read-only dashboard role, Prometheus) and the
- * livetally dashboards provisioned from a ConfigMap, which a Grafana sidecar can pick up as well.
+ * Grafana with its datasources (PostgreSQL as the read-only dashboard role, Prometheus, Kafka as its
+ * own KafkaUser) and the livetally dashboards provisioned from a ConfigMap, which a Grafana sidecar can
+ * pick up as well.
  */
 export class Grafana extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
@@ -64,9 +78,19 @@ export class Grafana extends Construct {
     });
     const admin = secretFiles(this, "admin", adminSecret);
     const reader = secretFiles(this, "database", postgres.grafanaSecret);
+    const kafkaUser = props.kafkaUser ?? grafana.kafkaUser;
+    const kafkaCredentials = secretFiles(this, "kafka", kafkaUser);
     new k8s.KubeConfigMap(this, "datasources", {
       metadata: meta(grafana.datasourcesConfigMap, "grafana"),
-      data: { "datasources.yaml": stringify(datasources(reader.file("password")), { lineWidth: 0 }) },
+      data: {
+        "datasources.yaml": stringify(
+          datasources(reader.file("password"), {
+            user: kafkaUser,
+            passwordFile: kafkaCredentials.file(kafkaUserSecretKeys.password),
+          }),
+          { lineWidth: 0 },
+        ),
+      },
     });
     new k8s.KubeConfigMap(this, "providers", {
       metadata: meta(grafana.dashboardProvidersConfigMap, "grafana"),
@@ -118,6 +142,7 @@ export class Grafana extends Construct {
           volumeMounts: [
             admin.mount,
             reader.mount,
+            kafkaCredentials.mount,
             { path: "/var/lib/grafana", volume: Volume.fromEmptyDir(this, "data", "data") },
             { path: "/tmp", volume: Volume.fromEmptyDir(this, "tmp", "tmp") },
             {
@@ -169,8 +194,17 @@ export class Grafana extends Construct {
   }
 }
 
-/** Grafana's datasources; the dashboard role's password is read from the file given. */
-function datasources(passwordFile: string) {
+/** Grafana's datasources; the dashboard role's and the KafkaUser's passwords are read from the files given. */
+function datasources(passwordFile: string, kafkaUser: { user: string; passwordFile: string }) {
+  const kafkaSettings: KafkaDatasourceJsonData = {
+    bootstrapServers: kafkaBootstrapServers,
+    clientId: kafkaUser.user,
+    securityProtocol: "SASL_PLAINTEXT",
+    saslMechanisms: "SCRAM-SHA-512",
+    saslUsername: kafkaUser.user,
+    schemaRegistryUrl,
+  };
+  const kafkaSecrets: KafkaDatasourceSecureJsonData = { saslPassword: `$__file{${kafkaUser.passwordFile}}` };
   return {
     apiVersion: 1,
     datasources: [
@@ -190,6 +224,12 @@ function datasources(passwordFile: string) {
         uid: "prometheus",
         type: "prometheus",
         url: grafana.prometheusUrl,
+      },
+      {
+        name: "Kafka",
+        ...kafkaDatasource,
+        jsonData: kafkaSettings,
+        secureJsonData: kafkaSecrets,
       },
     ],
   };
