@@ -9,10 +9,13 @@ import { electionSqlEnvironment } from "../flink-sql/job.js";
 import { electionNames } from "../schemas/election/names.js";
 import { validateElection } from "../schemas/election/validate.js";
 import { repoRoot } from "../versions.js";
+import { parse } from "yaml";
+import { kafkaDatasource } from "../dashboards/datasources.js";
 import {
   dashboardFiles,
   defaultElection,
   electionObjects,
+  grafanaKafkaUser,
   profileElection,
   readPlatformFiles,
   synthesize,
@@ -113,8 +116,73 @@ describe("elections", () => {
     const platform = production.slice(0, -own.length);
     for (const o of platform) expect(o.metadata.labels?.[labels.instance]).toBeUndefined();
     expect(platform.map((o) => o.kind)).not.toEqual(
-      expect.arrayContaining(["KafkaTopic", "KafkaUser", "Job", "FlinkDeployment"]),
+      expect.arrayContaining(["KafkaTopic", "Job", "FlinkDeployment"]),
     );
+    // Grafana's principal is the platform's, reading what every installed election publishes.
+    expect(all(platform, "KafkaUser").map((u) => u.metadata.name)).toEqual([grafana.kafkaUser]);
+  });
+});
+
+describe("Grafana's Kafka user", () => {
+  const aggregated = (election: string) => {
+    const t = electionNames(election).topics;
+    return [t.votesPerCandidate.name, t.turnoutByLocation.name];
+  };
+  const readAcl = (topic: string) => ({
+    resource: { type: "topic", name: topic, patternType: "literal" },
+    operations: ["Read", "Describe"],
+  });
+
+  it.each([
+    ["kind", kind],
+    ["production", production],
+  ] as const)(
+    "in the %s manifests may only read the installed election's aggregated topics, each by name",
+    (_p, objects) => {
+      const user = find(objects, "KafkaUser", grafana.kafkaUser);
+      expect(user.metadata.labels["strimzi.io/cluster"]).toBe("livetally");
+      expect(user.spec.authentication).toEqual({ type: "scram-sha-512" });
+      expect(user.spec.authorization).toEqual({
+        type: "simple",
+        acls: aggregated(general.metadata.name).map(readAcl),
+      });
+      const declared = new Set(all(objects, "KafkaTopic").map((t) => t.spec.topicName));
+      for (const acl of user.spec.authorization.acls as Json[]) expect(declared).toContain(acl.resource.name);
+      expect(user).toEqual(grafanaKafkaUser([general.metadata.name]));
+    },
+  );
+
+  it("is a function of the elections' names alone: literal reads of each one's two aggregated topics, no group, no write", () => {
+    const names = ["city-council", "city", "general-2026"];
+    const acls = (grafanaKafkaUser(names).spec as Json).authorization.acls as Json[];
+    expect(acls).toEqual(names.flatMap(aggregated).map(readAcl));
+    // "city" reads none of city-council's topics, nor any election's voters: no ACL is a prefix.
+    for (const acl of acls) expect(acl.resource.patternType).toBe("literal");
+    expect(acls.filter((a) => a.resource.type !== "topic")).toEqual([]);
+    expect(
+      acls.flatMap((a) => a.operations).filter((op: string) => op !== "Read" && op !== "Describe"),
+    ).toEqual([]);
+    expect(grafanaKafkaUser([]).spec).toMatchObject({ authorization: { type: "simple", acls: [] } });
+    expect(grafanaKafkaUser(names)).toEqual(grafanaKafkaUser(names));
+    expect(() => grafanaKafkaUser(["city", "city"])).toThrow(/listed twice: city/);
+  });
+
+  it("is who Grafana's Kafka data source authenticates as, its password read from the file of the user's Secret", () => {
+    for (const objects of [kind, production]) {
+      const pod = find(objects, "Deployment", grafana.name).spec.template.spec;
+      const volume = (pod.volumes as Json[]).find((v) => v.secret?.secretName === grafana.kafkaUser);
+      const mount = (pod.containers[0].volumeMounts as Json[]).find((m) => m.name === volume?.name);
+      expect(mount?.readOnly).toBe(true);
+      const text = find(objects, "ConfigMap", grafana.datasourcesConfigMap).data[
+        "datasources.yaml"
+      ] as string;
+      const kafka = (parse(text) as { datasources: Json[] }).datasources.find(
+        (d) => d.uid === kafkaDatasource.uid,
+      );
+      expect(kafka?.jsonData.saslUsername).toBe(grafana.kafkaUser);
+      expect(kafka?.secureJsonData).toEqual({ saslPassword: `$__file{${mount?.mountPath}/password}` });
+      expect(text).not.toMatch(/password: (?!\$__file\{)/);
+    }
   });
 });
 
@@ -173,8 +241,8 @@ describe("topics", () => {
       expect.arrayContaining([names.topics.voters.name, names.topics.candidates.name]),
     );
     expect(electionGrants.voting.writes).toContain(names.topics.votes.name);
-    const users = all(kind, "KafkaUser").map((u) => u.metadata.name);
-    expect(users.sort()).toEqual(Object.values(objectNames.kafkaUsers).sort());
+    const users = all(kind, "KafkaUser").filter((u) => u.metadata.labels[labels.instance]);
+    expect(users.map((u) => u.metadata.name).sort()).toEqual(Object.values(objectNames.kafkaUsers).sort());
   });
 
   it("the JDBC sinks write tables the migrations create, in the database CloudNativePG creates", () => {

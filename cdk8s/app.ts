@@ -9,7 +9,7 @@ import { validateElection } from "../schemas/election/validate.js";
 import type { Election } from "../schemas/generated/election.js";
 import { repoRoot, versions, type Versions } from "../versions.js";
 import type { PlatformConfig, Profile } from "./config.js";
-import { NAMESPACE, controller } from "./names.js";
+import { NAMESPACE, controller, grafana } from "./names.js";
 import { valuesOf } from "./helm/values.js";
 import { electionSchema } from "../schemas/generated/election.js";
 import { electionStatusSchema } from "../schemas/generated/election-status.js";
@@ -19,6 +19,7 @@ import { ControllerWorkload } from "./lib/controller.js";
 import { ElectionCrd } from "./lib/election-crd.js";
 import { ElectionWorkloads } from "./lib/election-workloads.js";
 import { KafkaCluster } from "./lib/kafka-cluster.js";
+import { GrafanaKafkaUser } from "./lib/kafka-users.js";
 import { chartObjects, componentLabels, type K8sObject } from "./lib/meta.js";
 import { Postgres } from "./lib/postgres.js";
 import { FlinkServiceAccount } from "./lib/flink-job.js";
@@ -83,14 +84,15 @@ export function dashboardFiles(dir = join(repoRoot, "dashboards", "build")): Rec
   return Object.fromEntries(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
-export interface LivetallyChartProps extends Omit<PlatformFiles, "elections"> {
+export interface LivetallyChartProps extends PlatformFiles {
   readonly config: PlatformConfig;
 }
 
 /**
  * The platform in one chart, wired by the names in names.ts: what every election shares (Kafka,
  * PostgreSQL, the registry, Grafana, the policies, the Flink ServiceAccount, the Election CRD and its
- * controller); no election's objects.
+ * controller); no election's objects. Of the elections it knows only their names, for Grafana's Kafka
+ * user.
  */
 export class LivetallyChart extends Chart {
   constructor(scope: Construct, id: string, props: LivetallyChartProps) {
@@ -128,8 +130,12 @@ export class LivetallyChart extends Chart {
     if (config.grafana.enabled) {
       new Grafana(this, "grafana", {
         ...config.grafana,
-        grafanaVersion: v.GRAFANA_VERSION,
+        image: imageRef(config.images, grafana.image),
+        imagePullPolicy: config.images.pullPolicy,
         dashboards: props.dashboards,
+      });
+      new GrafanaKafkaUser(this, "grafana-kafka-user", {
+        elections: props.elections.map((e) => e.metadata.name),
       });
     }
     new NetworkPolicies(this, "network");
@@ -156,6 +162,19 @@ export function electionObjects(
     sqlScripts: files.sqlScripts,
   });
   return chartObjects(chart);
+}
+
+/**
+ * Grafana's KafkaUser, reading the aggregated topics of exactly these elections: the platform installs
+ * it for the elections it installs, and the controller (issue 17) applies it again for the elections
+ * it runs whenever their list changes.
+ */
+export function grafanaKafkaUser(elections: readonly string[]): K8sObject {
+  const chart = new Chart(newApp(), "grafana-kafka-user", { disableResourceNameHashes: true });
+  new GrafanaKafkaUser(chart, "user", { elections });
+  const [user] = chartObjects(chart);
+  if (!user) throw new Error("GrafanaKafkaUser made no object");
+  return user;
 }
 
 /**

@@ -8,14 +8,15 @@ import { repoRoot, versions } from "../versions.js";
 import { synthesize } from "./app.js";
 import { platformConfig } from "./config.js";
 import { dockerBuild, dockerfileArgs, imageBuilds } from "./images.js";
-import { flink, services } from "./names.js";
+import { kafkaDatasource } from "../dashboards/datasources.js";
+import { flink, grafana, services } from "./names.js";
 import { RUN_AS_ID } from "./lib/security.js";
 
 // The build test compiles the services with tsc.
 vi.setConfig({ testTimeout: 120_000 });
 
 const read = (path: string) => readFileSync(join(repoRoot, path), "utf8");
-const dockerfiles = ["producers/Dockerfile", "flink-sql/Dockerfile"];
+const dockerfiles = ["producers/Dockerfile", "flink-sql/Dockerfile", "dashboards/Dockerfile"];
 
 /** The instructions of a Dockerfile, continuation lines joined, comments dropped. */
 function instructions(text: string): { op: string; args: string }[] {
@@ -117,14 +118,56 @@ describe("the Flink image", () => {
   });
 });
 
+describe("the Grafana image", () => {
+  const text = read("dashboards/Dockerfile");
+  const steps = instructions(text);
+
+  it("is the official Grafana of GRAFANA_VERSION with the Kafka plugin of GRAFANA_KAFKA_PLUGIN_VERSION, a release", () => {
+    expect(steps.filter((s) => s.op === "FROM").map((s) => s.args.split(/\s+/)[0])).toEqual([
+      "grafana/grafana:${GRAFANA_VERSION}",
+      "grafana/grafana:${GRAFANA_VERSION}",
+    ]);
+    const install = steps.find((s) => s.op === "RUN" && s.args.includes("plugins install"))?.args ?? "";
+    expect(install).toMatch(
+      new RegExp(`plugins install ${kafkaDatasource.type} "\\$\\{GRAFANA_KAFKA_PLUGIN_VERSION\\}"$`),
+    );
+    // A release, never latest: the live panels are written for the fields of that release.
+    expect(versions().GRAFANA_KAFKA_PLUGIN_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(versions().GRAFANA_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("keeps the plugin where Grafana looks and the pod mounts nothing, and runs as the manifests run it", () => {
+    const dir = /^GF_PATHS_PLUGINS=(\S+)$/.exec(steps.find((s) => s.op === "ENV")?.args ?? "")?.[1] ?? "";
+    expect(dir).toMatch(/^\//);
+    expect(steps.find((s) => s.op === "COPY")?.args).toMatch(
+      new RegExp(`^--from=plugins /tmp/plugins/ ${dir}/$`),
+    );
+    for (const profile of ["kind", "production"] as const) {
+      const deployment = synthesize(platformConfig(profile)).find(
+        (o) => o.kind === "Deployment" && o.metadata.name === grafana.name,
+      ) as unknown as {
+        spec: { template: { spec: { containers: { volumeMounts: { mountPath: string }[] }[] } } };
+      };
+      for (const m of deployment.spec.template.spec.containers[0]?.volumeMounts ?? [])
+        expect(`${dir}/`.startsWith(`${m.mountPath}/`), m.mountPath).toBe(false);
+    }
+    expect(steps.filter((s) => s.op === "USER").at(-1)?.args).toBe(`${RUN_AS_ID}:${RUN_AS_ID}`);
+  });
+});
+
 describe("image builds", () => {
-  it("build both images under the names the manifests pull, with pins from versions.env", () => {
+  it("build every image under the name the manifests pull, with pins from versions.env", () => {
     const config = platformConfig("kind");
     const builds = imageBuilds(config);
     const images = JSON.stringify(synthesize(config));
     for (const b of builds) expect(images).toContain(b.image);
+    expect(builds.map((b) => b.dockerfile)).toEqual(dockerfiles);
     const flinkBuild = builds.find((b) => b.dockerfile === "flink-sql/Dockerfile");
     expect(flinkBuild?.buildArgs.FLINK_VERSION).toBe(versions().FLINK_VERSION);
+    expect(builds.find((b) => b.dockerfile === "dashboards/Dockerfile")?.buildArgs).toEqual({
+      GRAFANA_VERSION: versions().GRAFANA_VERSION,
+      GRAFANA_KAFKA_PLUGIN_VERSION: versions().GRAFANA_KAFKA_PLUGIN_VERSION,
+    });
     const servicesBuild = builds.find((b) => b.dockerfile === "producers/Dockerfile");
     expect(servicesBuild && dockerBuild(servicesBuild)).toEqual([
       "docker",

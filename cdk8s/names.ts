@@ -57,9 +57,13 @@ export const registry = {
   name: "livetally-registry",
   port: 8080,
   managementPort: 9000,
-  /** The Confluent-compatible API the services and Flink's avro-confluent format speak. */
+  /** The Confluent-compatible API the services, Flink's avro-confluent format and Grafana speak. */
   ccompatPath: "/apis/ccompat/v7",
 } as const;
+
+/** Where every client in the namespace finds Kafka and the registry. */
+export const kafkaBootstrapServers = `${kafka.bootstrapService}:${kafka.port}`;
+export const schemaRegistryUrl = `http://${registry.name}:${registry.port}${registry.ccompatPath}`;
 
 export const services = {
   image: "livetally-services",
@@ -91,7 +95,11 @@ export const grafana = {
   port: 3000,
   /** The NodePort kind maps to the host, so Grafana answers on localhost:3000 (`make kind-up`). */
   nodePort: 30300,
+  /** Grafana with the Kafka data source plugin (dashboards/Dockerfile), a livetally image. */
+  image: "livetally-grafana",
   adminSecret: "livetally-grafana-admin",
+  /** Grafana's Kafka principal (grafanaKafkaUser); Strimzi writes its password to a Secret of this name. */
+  kafkaUser: "livetally-grafana",
   datasourcesConfigMap: "livetally-grafana-datasources",
   dashboardProvidersConfigMap: "livetally-grafana-dashboard-providers",
   dashboardsConfigMap: "livetally-dashboards",

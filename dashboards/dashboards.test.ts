@@ -4,17 +4,26 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ELECTION_LABEL, metricNames as serviceMetricNames } from "../producers/runtime/metric-names.js";
 import { createMetrics } from "../producers/runtime/metrics.js";
-import { DATABASE_SCHEMA_PREFIX, databaseSchema } from "../schemas/election/names.js";
+import { DATABASE_SCHEMA_PREFIX, databaseSchema, electionNames } from "../schemas/election/names.js";
 import { repoRoot } from "../versions.js";
 import { allDashboards, writeDashboards } from "./build.js";
 import { postgresDatasource, prometheusDatasource } from "./datasources.js";
 import { ELECTION_UID } from "./election/dashboard.js";
+import { LIVE_ROWS } from "./election/live.js";
 import { electionQueries, electionVariableSql, stateVariableSql } from "./election/queries.js";
 import { renderSql } from "./macros.js";
-import { allPanels, metricNames, promTargetsOf, sqlTargets, type DashboardJson } from "./model.js";
+import {
+  allPanels,
+  kafkaTargets,
+  metricNames,
+  promTargetsOf,
+  sqlTargets,
+  type DashboardJson,
+} from "./model.js";
 import { documentedExporterMetricNames } from "./operations/exporter-metrics.js";
 import { OPERATIONS_UID } from "./operations/dashboard.js";
 import { electionVariableQuery } from "./operations/queries.js";
+import { applyTransformations, type GroupByOptions } from "./transformations.js";
 import { dashboardProblems } from "./validate.js";
 
 const dashboards = allDashboards();
@@ -153,13 +162,15 @@ describe("election night", () => {
     }
   });
 
-  it("reads every panel from PostgreSQL with one of the named queries, and uses every one of them", () => {
+  it("reads every panel but the live row's from PostgreSQL with one of the named queries, and uses every one of them", () => {
     const used = sqlTargets(election).map(({ target }) => target.rawSql);
     const named = Object.values(electionQueries).map((q) => q.sql);
     for (const sql of used) expect(named).toContain(sql);
     for (const sql of named) expect(used).toContain(sql);
     const panels = allPanels(election).filter((p) => p.type !== "row");
-    expect(sqlTargets(election)).toHaveLength(panels.length);
+    const live = kafkaTargets(election).map(({ panel }) => panel.title);
+    expect(live).toEqual(["Votes per candidate (live)", "Turnout by state (live)"]);
+    expect(sqlTargets(election).length + live.length).toBe(panels.length);
   });
 
   it("refers, in its options, overrides and transformations, only to columns its query returns", () => {
@@ -217,6 +228,52 @@ describe("election night", () => {
       "Votes by age band",
     ]) {
       expect(titles).toContain(title);
+    }
+  });
+});
+
+describe("election night's live row", () => {
+  const live = kafkaTargets(election);
+  /** The columns of the tally job's sink of a topic (flink-sql/sql/20-sinks.sql), as the plugin decodes them. */
+  function sinkColumns(topic: string): Record<string, unknown> {
+    const base = topic.slice(topic.indexOf(".") + 1);
+    const sql = readFileSync(join(repoRoot, "flink-sql", "sql", "20-sinks.sql"), "utf8");
+    const ddl = new RegExp(`CREATE TABLE ${base} \\(([^;]*?)\\) WITH`).exec(sql)?.[1] ?? "";
+    const columns = [...ddl.matchAll(/^\s*(\w+)\s+(STRING|BIGINT|DECIMAL)/gm)];
+    // A BIGINT is an Avro long, a number; the plugin shows a DECIMAL as a fraction's text.
+    return Object.fromEntries(columns.map(([, name, type]) => [name, type === "BIGINT" ? 1 : "1/1"]));
+  }
+
+  it("streams the chosen election's two aggregated topics, the last LIVE_ROWS offsets of every partition", () => {
+    const shown = electionNames("${election:text}").topics;
+    expect(live.map(({ target }) => target.topicName)).toEqual([
+      shown.votesPerCandidate.name,
+      shown.turnoutByLocation.name,
+    ]);
+    for (const { target } of live) {
+      expect(target).toMatchObject({ partition: "all", autoOffsetReset: "lastN", lastN: LIVE_ROWS });
+    }
+  });
+
+  it("groups by and shows only fields the tally job writes, and numbers where it plots or formats them", () => {
+    for (const { panel, target } of live) {
+      const columns = sinkColumns(target.topicName ?? "");
+      expect(Object.keys(columns).length, panel.title).toBeGreaterThan(2);
+      const groupBy = panel.transformations?.find((t) => t.id === "groupBy")?.options as GroupByOptions;
+      for (const field of Object.keys(groupBy.fields))
+        expect(columns, `${panel.title}: ${field}`).toHaveProperty(field);
+      const [shown] = applyTransformations([{ time: 0, offset: 0, ...columns }], panel.transformations ?? []);
+      const options = panel.options as { xField?: string };
+      const overrides = (
+        panel as unknown as { fieldConfig: { overrides: { matcher: { options: string } }[] } }
+      ).fieldConfig.overrides;
+      for (const name of [options.xField, ...overrides.map((o) => o.matcher.options)].filter(Boolean))
+        expect(shown, `${panel.title}: ${name}`).toHaveProperty(name as string);
+      const numbers = Object.entries(shown ?? {})
+        .filter(([, v]) => typeof v === "number")
+        .map(([k]) => k);
+      expect(numbers.length, panel.title).toBeGreaterThan(0);
+      for (const name of overrides.map((o) => o.matcher.options)) expect(numbers).toContain(name);
     }
   });
 });

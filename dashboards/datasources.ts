@@ -14,4 +14,14 @@ export const prometheusDatasource = {
   uid: "prometheus",
 } as const satisfies DataSourceRef;
 
-export const knownDatasources: readonly DataSourceRef[] = [postgresDatasource, prometheusDatasource];
+/** The Kafka data source plugin (dashboards/kafka-datasource.ts), reading the elections' aggregated topics. */
+export const kafkaDatasource = {
+  type: "hamedkarbasi93-kafka-datasource",
+  uid: "livetally-kafka",
+} as const satisfies DataSourceRef;
+
+export const knownDatasources: readonly DataSourceRef[] = [
+  postgresDatasource,
+  prometheusDatasource,
+  kafkaDatasource,
+];

@@ -1,5 +1,5 @@
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { postgresDatasource, prometheusDatasource } from "./datasources.js";
+import { kafkaDatasource, postgresDatasource, prometheusDatasource } from "./datasources.js";
 
 /**
  * Reading the generated dashboard JSON back, so that tests reach every panel and every query the
@@ -13,6 +13,8 @@ export interface JsonPanel {
   readonly datasource?: { readonly type?: string; readonly uid?: string };
   readonly targets?: readonly JsonTarget[];
   readonly panels?: readonly JsonPanel[];
+  readonly transformations?: readonly { readonly id: string; readonly options: unknown }[];
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 export interface JsonTarget {
@@ -22,6 +24,9 @@ export interface JsonTarget {
   readonly format?: string;
   readonly expr?: string;
   readonly legendFormat?: string;
+  /** A Kafka data source query's topic and the rest of its model (kafka-datasource.ts). */
+  readonly topicName?: string;
+  readonly [field: string]: unknown;
 }
 
 /** The dashboard as Grafana receives it: plain JSON. */
@@ -61,6 +66,7 @@ function targetsOf(dashboard: DashboardJson, uid: string): PanelTarget[] {
 
 export const sqlTargets = (d: DashboardJson) => targetsOf(d, postgresDatasource.uid);
 export const promTargetsOf = (d: DashboardJson) => targetsOf(d, prometheusDatasource.uid);
+export const kafkaTargets = (d: DashboardJson) => targetsOf(d, kafkaDatasource.uid);
 
 const PROMQL_WORDS = new Set([
   "sum",

@@ -47,7 +47,7 @@ export function dashboardProblems(d: DashboardJson): string[] {
       else refIds.add(t.refId);
       const uid = t.datasource?.uid ?? panel.datasource?.uid;
       if (!uid || !knownUids.has(uid)) problems.push(`${name}: datasource ${String(uid)} is not provisioned`);
-      if (t.rawSql === undefined && t.expr === undefined)
+      if (t.rawSql === undefined && t.expr === undefined && t.topicName === undefined)
         problems.push(`${name}: target ${t.refId} has no query`);
     }
   }

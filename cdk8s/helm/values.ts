@@ -68,7 +68,7 @@ export const chartValues: readonly ChartValue[] = [
   },
   {
     path: "images.tag",
-    description: "Tag of the livetally-services and livetally-flink images; never latest.",
+    description: "Tag of the livetally-services, livetally-flink and livetally-grafana images; never latest.",
     // "latest" is refused by templates/checks.yaml, with a message a JSON schema `not` cannot give.
     schema: { type: "string", pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$" },
   },

@@ -13,11 +13,11 @@ import { electionNames } from "../../schemas/election/names.js";
 import {
   electionObjectNames,
   flink,
-  kafka,
+  kafkaBootstrapServers,
   kafkaUserSecretKeys,
   labels,
   postgres,
-  registry,
+  schemaRegistryUrl,
 } from "../names.js";
 import { meta } from "./meta.js";
 import { secretFilesJson } from "./secret-files.js";
@@ -113,7 +113,7 @@ export class FlinkJob extends Construct {
                 securityContext: restrictedContainerJson(FLINK_UID, false),
                 ports: [{ name: "metrics", containerPort: flink.metricsPort }],
                 env: [
-                  value("KAFKA_BOOTSTRAP_SERVERS", `${kafka.bootstrapService}:${kafka.port}`),
+                  value("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers),
                   value("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
                   value("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"),
                   value("KAFKA_PASSWORD_FILE", kafkaUser.file(kafkaUserSecretKeys.password)),
@@ -124,10 +124,7 @@ export class FlinkJob extends Construct {
                     "KAFKA_SASL_JAAS_CONFIG",
                     scramJaasConfig(objects.kafkaUsers.flink, "${KAFKA_PASSWORD}"),
                   ),
-                  value(
-                    "SCHEMA_REGISTRY_URL",
-                    `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
-                  ),
+                  value("SCHEMA_REGISTRY_URL", schemaRegistryUrl),
                   value(
                     "JDBC_URL",
                     electionJdbcUrl(

@@ -1,5 +1,7 @@
 import { App, Chart } from "cdk8s";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { kafkaDatasource } from "../../dashboards/datasources.js";
 import { DASHBOARD_LABEL, Grafana, type GrafanaProps } from "./grafana.js";
 import { chartObjects, type K8sObject } from "./meta.js";
 
@@ -9,7 +11,7 @@ const resources = {
   requests: { cpu: "50m", memory: "192Mi", "ephemeral-storage": "512Mi" },
   limits: { memory: "192Mi", "ephemeral-storage": "512Mi" },
 };
-const props: GrafanaProps = { grafanaVersion: "12.0.0", resources };
+const props: GrafanaProps = { image: "example.org/livetally-grafana:1.0.0", resources };
 
 function synth(p: GrafanaProps): K8sObject[] {
   const chart = new Chart(new App(), "test");
@@ -33,7 +35,8 @@ describe("Grafana", () => {
     const deployment = find(objects, "Deployment", "livetally-grafana")?.spec;
     expect(deployment.replicas).toBe(1);
     const container = deployment.template.spec.containers[0];
-    expect(container.image).toBe("grafana/grafana:12.0.0");
+    expect(container.image).toBe(props.image);
+    expect(container.imagePullPolicy).toBe("Always");
     expect(container.resources).toEqual(resources);
     expect(find(objects, "Service", "livetally-grafana")?.spec.type).toBe("ClusterIP");
     expect(find(objects, "Service", "livetally-grafana")?.spec.ports[0].nodePort).toBeUndefined();
@@ -58,6 +61,40 @@ describe("Grafana", () => {
     });
     expect(container.livenessProbe.httpGet.path).toBe("/healthz");
     expect(container.readinessProbe.httpGet.path).toBe("/api/health");
+  });
+
+  it("reads Kafka as its KafkaUser, with the password from the Secret Strimzi writes, mounted as a file", () => {
+    const objects = synth({ ...props, kafkaUser: "reader", imagePullPolicy: "IfNotPresent" });
+    const pod = find(objects, "Deployment", "livetally-grafana")?.spec.template.spec;
+    expect(pod.containers[0].imagePullPolicy).toBe("IfNotPresent");
+    expect(pod.volumes).toContainEqual({
+      name: "secret-kafka",
+      secret: { secretName: "reader", defaultMode: 0o440 },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      mountPath: "/var/run/secrets/livetally/kafka",
+      name: "secret-kafka",
+      readOnly: true,
+    });
+    const text = find(objects, "ConfigMap", "livetally-grafana-datasources")?.data[
+      "datasources.yaml"
+    ] as string;
+    const kafka = (parse(text) as { datasources: Json[] }).datasources.find(
+      (d) => d.uid === kafkaDatasource.uid,
+    );
+    expect(kafka).toEqual({
+      name: "Kafka",
+      ...kafkaDatasource,
+      jsonData: {
+        bootstrapServers: "livetally-kafka-bootstrap:9092",
+        clientId: "reader",
+        securityProtocol: "SASL_PLAINTEXT",
+        saslMechanisms: "SCRAM-SHA-512",
+        saslUsername: "reader",
+        schemaRegistryUrl: "http://livetally-registry:8080/apis/ccompat/v7",
+      },
+      secureJsonData: { saslPassword: "$__file{/var/run/secrets/livetally/kafka/password}" },
+    });
   });
 
   it("uses an admin Secret it is given, and a NodePort when asked", () => {

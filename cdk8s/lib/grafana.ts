@@ -1,8 +1,29 @@
 import { Construct } from "constructs";
-import { ConfigMap, Deployment, EnvValue, Probe, Service, ServiceType, Volume, k8s } from "cdk8s-plus-33";
+import {
+  ConfigMap,
+  Deployment,
+  EnvValue,
+  Probe,
+  Service,
+  ServiceType,
+  Volume,
+  k8s,
+  type ContainerProps,
+} from "cdk8s-plus-33";
 import { stringify } from "yaml";
-import type { ContainerResources, PlatformConfig } from "../config.js";
-import { grafana, postgres } from "../names.js";
+import { kafkaDatasource } from "../../dashboards/datasources.js";
+import type {
+  KafkaDatasourceJsonData,
+  KafkaDatasourceSecureJsonData,
+} from "../../dashboards/kafka-datasource.js";
+import type { ContainerResources, PlatformConfig, PullPolicy } from "../config.js";
+import {
+  grafana,
+  kafkaBootstrapServers,
+  kafkaUserSecretKeys,
+  postgres,
+  schemaRegistryUrl,
+} from "../names.js";
 import { GeneratedSecret } from "./generated-secret.js";
 import { componentLabels, meta } from "./meta.js";
 import { secretFiles } from "./secret-files.js";
@@ -13,8 +34,12 @@ import { workloadResources } from "./service-container.js";
 export const DASHBOARD_LABEL = "grafana_dashboard";
 
 export interface GrafanaProps {
-  /** The release of the official grafana/grafana image (GRAFANA_VERSION). */
-  readonly grafanaVersion: string;
+  /** Grafana with the Kafka data source plugin installed: the livetally-grafana image (dashboards/Dockerfile). */
+  readonly image: string;
+  /** @default "Always" */
+  readonly imagePullPolicy?: PullPolicy;
+  /** The KafkaUser the Kafka data source reads as, and so its Secret's name. @default grafana.kafkaUser of names.ts */
+  readonly kafkaUser?: string;
   /** Dashboard JSON by file name, provisioned into the livetally folder. @default none */
   readonly dashboards?: Readonly<Record<string, string>>;
   /** The Secret holding `admin-user` and `admin-password`. @default grafana.adminSecret of names.ts */
@@ -29,8 +54,9 @@ export interface GrafanaProps {
 }
 
 /**
- * Grafana with its datasources (PostgreSQL as the read-only dashboard role, Prometheus) and the
- * livetally dashboards provisioned from a ConfigMap, which a Grafana sidecar can pick up as well.
+ * Grafana with its datasources (PostgreSQL as the read-only dashboard role, Prometheus, Kafka as its
+ * own KafkaUser) and the livetally dashboards provisioned from a ConfigMap, which a Grafana sidecar can
+ * pick up as well.
  */
 export class Grafana extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
@@ -52,9 +78,19 @@ export class Grafana extends Construct {
     });
     const admin = secretFiles(this, "admin", adminSecret);
     const reader = secretFiles(this, "database", postgres.grafanaSecret);
+    const kafkaUser = props.kafkaUser ?? grafana.kafkaUser;
+    const kafkaCredentials = secretFiles(this, "kafka", kafkaUser);
     new k8s.KubeConfigMap(this, "datasources", {
       metadata: meta(grafana.datasourcesConfigMap, "grafana"),
-      data: { "datasources.yaml": stringify(datasources(reader.file("password")), { lineWidth: 0 }) },
+      data: {
+        "datasources.yaml": stringify(
+          datasources(reader.file("password"), {
+            user: kafkaUser,
+            passwordFile: kafkaCredentials.file(kafkaUserSecretKeys.password),
+          }),
+          { lineWidth: 0 },
+        ),
+      },
     });
     new k8s.KubeConfigMap(this, "providers", {
       metadata: meta(grafana.dashboardProvidersConfigMap, "grafana"),
@@ -89,7 +125,8 @@ export class Grafana extends Construct {
       containers: [
         {
           name: "grafana",
-          image: `grafana/grafana:${props.grafanaVersion}`,
+          image: props.image,
+          imagePullPolicy: (props.imagePullPolicy ?? "Always") as ContainerProps["imagePullPolicy"],
           ports: [{ number: grafana.port, name: "http" }],
           envVariables: {
             // Grafana reads $__file{} itself. The image's GF_*__FILE variables would not do: its
@@ -105,6 +142,7 @@ export class Grafana extends Construct {
           volumeMounts: [
             admin.mount,
             reader.mount,
+            kafkaCredentials.mount,
             { path: "/var/lib/grafana", volume: Volume.fromEmptyDir(this, "data", "data") },
             { path: "/tmp", volume: Volume.fromEmptyDir(this, "tmp", "tmp") },
             {
@@ -156,8 +194,17 @@ export class Grafana extends Construct {
   }
 }
 
-/** Grafana's datasources; the dashboard role's password is read from the file given. */
-function datasources(passwordFile: string) {
+/** Grafana's datasources; the dashboard role's and the KafkaUser's passwords are read from the files given. */
+function datasources(passwordFile: string, kafkaUser: { user: string; passwordFile: string }) {
+  const kafkaSettings: KafkaDatasourceJsonData = {
+    bootstrapServers: kafkaBootstrapServers,
+    clientId: kafkaUser.user,
+    securityProtocol: "SASL_PLAINTEXT",
+    saslMechanisms: "SCRAM-SHA-512",
+    saslUsername: kafkaUser.user,
+    schemaRegistryUrl,
+  };
+  const kafkaSecrets: KafkaDatasourceSecureJsonData = { saslPassword: `$__file{${kafkaUser.passwordFile}}` };
   return {
     apiVersion: 1,
     datasources: [
@@ -177,6 +224,12 @@ function datasources(passwordFile: string) {
         uid: "prometheus",
         type: "prometheus",
         url: grafana.prometheusUrl,
+      },
+      {
+        name: "Kafka",
+        ...kafkaDatasource,
+        jsonData: kafkaSettings,
+        secureJsonData: kafkaSecrets,
       },
     ],
   };

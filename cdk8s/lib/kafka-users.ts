@@ -8,8 +8,8 @@ import {
   KafkaUserSpecAuthorizationType,
   type KafkaUserSpecAuthorizationAcls,
 } from "../imports/kafka.strimzi.io.js";
-import type { ElectionNames } from "../../schemas/election/names.js";
-import { kafka, labels, type KafkaUserKey } from "../names.js";
+import { electionNames, type ElectionNames } from "../../schemas/election/names.js";
+import { grafana, kafka, labels, type KafkaUserKey } from "../names.js";
 import { meta } from "./meta.js";
 
 /** What each principal may do, and nothing more: the topics it reads and writes, its group. */
@@ -40,6 +40,15 @@ export function grants(names: ElectionNames): Readonly<Record<KafkaUserKey, Gran
   };
 }
 
+/**
+ * What Grafana may do with one election's topics: read the two aggregated ones, which its live panels
+ * stream. No group: the plugin reads each partition from an offset of its own and commits nothing.
+ */
+function grafanaGrant(names: ElectionNames): Grant {
+  const t = names.topics;
+  return { reads: [t.votesPerCandidate.name, t.turnoutByLocation.name], writes: [] };
+}
+
 export interface KafkaUsersProps {
   readonly names: ElectionNames;
   /** The KafkaUser of each principal. */
@@ -65,6 +74,34 @@ export class KafkaUsers extends Construct {
         },
       });
     }
+  }
+}
+
+export interface GrafanaKafkaUserProps {
+  /** The elections Grafana shows, by metadata.name, each once; none leaves it no ACL at all. */
+  readonly elections: readonly string[];
+}
+
+/**
+ * Grafana's one Kafka principal (grafana.kafkaUser), allowed to read the aggregated topics of each
+ * election given, each named literally: the prefix both share, `<election>.`, would also cover the
+ * election's voters topic (personal data) and its votes, and a shorter one other elections' topics.
+ */
+export class GrafanaKafkaUser extends Construct {
+  constructor(scope: Construct, id: string, props: GrafanaKafkaUserProps) {
+    super(scope, id);
+    const repeated = props.elections.filter((e, i) => props.elections.indexOf(e) !== i);
+    if (repeated.length > 0) throw new Error(`elections listed twice: ${repeated.join(", ")}`);
+    new KafkaUser(this, "user", {
+      metadata: meta(grafana.kafkaUser, "grafana", { "strimzi.io/cluster": kafka.cluster }),
+      spec: {
+        authentication: { type: KafkaUserSpecAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512 },
+        authorization: {
+          type: KafkaUserSpecAuthorizationType.SIMPLE,
+          acls: props.elections.flatMap((e) => acls(grafanaGrant(electionNames(e)))),
+        },
+      },
+    });
   }
 }
 

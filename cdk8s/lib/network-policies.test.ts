@@ -133,13 +133,24 @@ describe("NetworkPolicies", () => {
     ["another election's TaskManager -> its JobManager", other.taskManager, other.jobManager, 6123],
     ["Flink operator -> another election's JobManager REST", flinkOperator, other.jobManager, 8081],
     ["Prometheus -> another election's voting metrics", prometheus, other.voting, 9464],
+    ["Grafana -> Kafka (its Kafka data source)", grafana, kafka, 9092],
+    ["Grafana -> registry (the data source's Avro schemas)", grafana, registry, 8080],
   ] as const)("allow %s", (_name, from, to, port) => {
     expect(allowed(policies, from, to, port)).toBe(true);
   });
 
   it.each([
-    ["Grafana -> Kafka", grafana, kafka, 9092],
-    ["Grafana -> registry", grafana, registry, 8080],
+    ["Grafana -> Kafka on another port (replication)", grafana, kafka, 9091],
+    ["Grafana -> Kafka's controller port", grafana, kafka, 9093],
+    ["Grafana -> registry management", grafana, registry, 9000],
+    ["Grafana -> JobManager REST", grafana, jobManager, 8081],
+    ["Grafana -> another election's TaskManager", grafana, other.taskManager, 6123],
+    ["Grafana -> voting", grafana, voting, 9464],
+    ["Grafana -> the Kubernetes API", grafana, stranger, 443],
+    ["Grafana -> the internet", grafana, pod({}, "elsewhere"), 443],
+    ["Kafka -> Grafana", kafka, grafana, 3000],
+    ["registry -> Grafana", registry, grafana, 3000],
+    ["an unknown pod -> registry", stranger, registry, 8080],
     ["registry -> Kafka", registry, kafka, 9092],
     ["voting -> Flink", voting, jobManager, 8081],
     ["an unknown pod -> PostgreSQL", stranger, postgres, 5432],

@@ -28,8 +28,9 @@ type Party = keyof typeof selectors;
 
 /** Who talks to whom, on which ports: the flows of the pipeline, and nothing else. */
 const flows: readonly { from: readonly Party[]; to: Party; ports: readonly number[] }[] = [
-  { from: ["registration", "voting", "flink"], to: "kafka", ports: [kafka.port] },
-  { from: ["registration", "voting", "flink"], to: "registry", ports: [registry.port] },
+  // Grafana streams the aggregated topics and reads their schemas (its Kafka data source).
+  { from: ["registration", "voting", "flink", "grafana"], to: "kafka", ports: [kafka.port] },
+  { from: ["registration", "voting", "flink", "grafana"], to: "registry", ports: [registry.port] },
   {
     from: ["registration", "voting", "flink", "registry", "grafana"],
     to: "postgres",

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { k8s } from "cdk8s-plus-33";
 import type { PlatformConfig } from "../config.js";
-import { kafka, registry, services } from "../names.js";
+import { kafkaBootstrapServers, schemaRegistryUrl, services } from "../names.js";
 import { meta } from "./meta.js";
 
 export interface ServicesConfigProps {
@@ -19,8 +19,8 @@ export class ServicesConfig extends Construct {
     new k8s.KubeConfigMap(this, "config", {
       metadata: meta(services.configMap, "services"),
       data: {
-        KAFKA_BOOTSTRAP_SERVERS: `${kafka.bootstrapService}:${kafka.port}`,
-        SCHEMA_REGISTRY_URL: `http://${registry.name}:${registry.port}${registry.ccompatPath}`,
+        KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrapServers,
+        SCHEMA_REGISTRY_URL: schemaRegistryUrl,
         HTTP_PORT: String(services.httpPort),
         LOG_LEVEL: props.logLevel ?? "info",
       },

@@ -6,8 +6,9 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { readElectionFile, requireElection } from "../../schemas/election/load.js";
 import { repoRoot } from "../../versions.js";
-import { dashboardFiles, electionObjects, synthesize, type K8sObject } from "../app.js";
+import { dashboardFiles, electionObjects, grafanaKafkaUser, synthesize, type K8sObject } from "../app.js";
 import { platformConfig, profiles } from "../config.js";
+import { grafana } from "../names.js";
 import { buildChart, chartDir, staleFiles } from "../helm/chart.js";
 import { ensureHelm, ensureHelmAsync, helmLint, helmTemplate, productionValues } from "../helm/helm.js";
 import { writeDashboards } from "../../dashboards/build.js";
@@ -226,6 +227,16 @@ describe("the Helm chart", () => {
     const none = helmTemplate([noElections]);
     expect(none.filter((o) => o.metadata.labels?.["app.kubernetes.io/instance"])).toEqual([]);
     expect(messages(checkAll(none))).toEqual([]);
+
+    // Grafana's Kafka user reads the aggregated topics of exactly the elections installed.
+    const grafanaUser = (objects: K8sObject[]) =>
+      objects.find((o) => o.kind === "KafkaUser" && o.metadata.name === grafana.kafkaUser);
+    expect(grafanaUser(two)).toEqual(grafanaKafkaUser(["general-2026", "city-council"]));
+    expect(grafanaUser(none)).toEqual(grafanaKafkaUser([]));
+    expect(grafanaUser(helmTemplate())).toEqual(grafanaKafkaUser(["general-2026"]));
+    const reversed = helmTemplate([], ["elections={city-council,general-2026}"]);
+    expect(grafanaUser(reversed)).toEqual(grafanaKafkaUser(["city-council", "general-2026"]));
+    expect(messages(checkAll(reversed))).toEqual([]);
   });
 
   it("renders PodMonitors only where the Prometheus Operator's API exists", () => {

@@ -16,6 +16,7 @@ import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { postgresDatasource } from "../datasources.js";
 import { finishPanels, sqlStat, sqlTarget } from "../panels.js";
 import type { PanelSql } from "../sql-query.js";
+import { liveTurnoutByLocation, liveVotesPerCandidate } from "./live.js";
 import { electionQueries as q, electionVariableSql, stateVariableSql } from "./queries.js";
 
 export const ELECTION_UID = "livetally-election-night";
@@ -148,7 +149,7 @@ export function electionDashboard(): Dashboard {
   const builder = new DashboardBuilder("livetally — election night")
     .uid(ELECTION_UID)
     .description(
-      "Live results of one election, from the tallies Flink writes to PostgreSQL, read as livetally_dashboard.",
+      "Live results of one election: streamed from the tally job's Kafka topics, and from the tallies it writes to PostgreSQL, read as livetally_dashboard.",
     )
     .tags(["livetally", "election"])
     .editable()
@@ -165,6 +166,10 @@ export function electionDashboard(): Dashboard {
     .withPanel(sqlStat("Turnout", q.turnout, 4).unit("percent").decimals(2))
     .withPanel(sqlStat("Candidates", q.candidates, 4))
     .withPanel(leaderPanel())
+    // Not filtered by state: a stream has no query to filter, and the topics hold every state.
+    .withRow(new RowBuilder("Live from the tally topics"))
+    .withPanel(liveVotesPerCandidate())
+    .withPanel(liveTurnoutByLocation())
     .withRow(new RowBuilder("Candidates"))
     .withPanel(bars("Votes per candidate", q.votesPerCandidate, "candidate", 8))
     .withPanel(donut("Share of the vote", q.votesPerCandidate, 8))
