@@ -12,9 +12,12 @@ import { repoRoot } from "../versions.js";
 import { parse } from "yaml";
 import { kafkaDatasource } from "../dashboards/datasources.js";
 import {
+  clusterObjects,
+  controlledObjects,
   dashboardFiles,
   defaultElection,
   electionObjects,
+  electionResourceObject,
   grafanaKafkaUser,
   profileElection,
   readPlatformFiles,
@@ -28,8 +31,9 @@ import { electionObjectNames, grafana, labels, services } from "./names.js";
 // Compiling the CRD schemas and running helm take seconds each on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-const kind = synthesize(platformConfig("kind"));
-const production = synthesize(platformConfig("production"));
+/** Both profiles as a cluster holds them once the controller has run their Elections. */
+const kind = clusterObjects(platformConfig("kind"));
+const production = clusterObjects(platformConfig("production"));
 /** The election both profiles install, and what it owns. */
 const general = defaultElection();
 const names = electionNames(general.metadata.name);
@@ -89,7 +93,7 @@ describe("profiles", () => {
       all(production, "PodDisruptionBudget")
         .map((p) => p.metadata.name)
         .sort(),
-    ).toEqual([objectNames.voting, "livetally-registry"].sort());
+    ).toEqual([objectNames.voting, "livetally-controller", "livetally-registry"].sort());
     expect(
       find(production, "Deployment", objectNames.voting).spec.template.spec.affinity.podAntiAffinity,
     ).toBeDefined();
@@ -108,18 +112,26 @@ describe("elections", () => {
     expect(profileElection("production", general)).toBe(general);
   });
 
-  it("synthesizes the platform and then each election's objects, which electionObjects makes alone", () => {
+  it("synthesizes the platform and each election as an Election resource, which the controller makes its objects of", () => {
     const config = platformConfig("production");
-    const own = electionObjects(config, general);
-    expect(production.slice(-own.length)).toEqual(own);
-    for (const o of own) expect(o.metadata.labels?.[labels.instance]).toBe(general.metadata.name);
-    const platform = production.slice(0, -own.length);
+    const applied = synthesize(config);
+    expect(applied.at(-1)).toEqual(electionResourceObject(general));
+    expect(applied.at(-1)).toMatchObject({
+      apiVersion: "livetally.io/v1alpha1",
+      kind: "Election",
+      metadata: { name: general.metadata.name, namespace: "livetally" },
+      spec: general.spec,
+    });
+    const platform = applied.slice(0, -1);
     for (const o of platform) expect(o.metadata.labels?.[labels.instance]).toBeUndefined();
     expect(platform.map((o) => o.kind)).not.toEqual(
       expect.arrayContaining(["KafkaTopic", "Job", "FlinkDeployment"]),
     );
-    // Grafana's principal is the platform's, reading what every installed election publishes.
-    expect(all(platform, "KafkaUser").map((u) => u.metadata.name)).toEqual([grafana.kafkaUser]);
+    // The controller's: each election's objects, and Grafana's principal reading what each publishes.
+    const own = electionObjects(config, general);
+    for (const o of own) expect(o.metadata.labels?.[labels.instance]).toBe(general.metadata.name);
+    expect(controlledObjects(config, [general])).toEqual([...own, grafanaKafkaUser([general.metadata.name])]);
+    expect(production.slice(applied.length)).toEqual([...own, grafanaKafkaUser([general.metadata.name])]);
   });
 });
 

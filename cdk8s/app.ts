@@ -9,7 +9,7 @@ import { validateElection } from "../schemas/election/validate.js";
 import type { Election } from "../schemas/generated/election.js";
 import { repoRoot, versions, type Versions } from "../versions.js";
 import type { PlatformConfig, Profile } from "./config.js";
-import { NAMESPACE, controller, grafana } from "./names.js";
+import { NAMESPACE, controller, grafana, labels } from "./names.js";
 import { valuesOf } from "./helm/values.js";
 import { electionSchema } from "../schemas/generated/election.js";
 import { electionStatusSchema } from "../schemas/generated/election-status.js";
@@ -39,7 +39,7 @@ export interface PlatformFiles {
   readonly dashboards: Readonly<Record<string, string>>;
   /** The script names of flink-sql/sql, in the order the Flink job runs them. */
   readonly sqlScripts: readonly string[];
-  /** The elections installed with the platform, until the controller (issue 17) installs them. */
+  /** The Elections installed with the platform, as resources the controller runs. */
   readonly elections: readonly Election[];
 }
 
@@ -84,15 +84,14 @@ export function dashboardFiles(dir = join(repoRoot, "dashboards", "build")): Rec
   return Object.fromEntries(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
 
-export interface LivetallyChartProps extends PlatformFiles {
+export interface LivetallyChartProps extends Omit<PlatformFiles, "elections"> {
   readonly config: PlatformConfig;
 }
 
 /**
  * The platform in one chart, wired by the names in names.ts: what every election shares (Kafka,
  * PostgreSQL, the registry, Grafana, the policies, the Flink ServiceAccount, the Election CRD and its
- * controller); no election's objects. Of the elections it knows only their names, for Grafana's Kafka
- * user.
+ * controller); no election's objects.
  */
 export class LivetallyChart extends Chart {
   constructor(scope: Construct, id: string, props: LivetallyChartProps) {
@@ -134,9 +133,6 @@ export class LivetallyChart extends Chart {
         imagePullPolicy: config.images.pullPolicy,
         dashboards: props.dashboards,
       });
-      new GrafanaKafkaUser(this, "grafana-kafka-user", {
-        elections: props.elections.map((e) => e.metadata.name),
-      });
     }
     new NetworkPolicies(this, "network");
     new PodMonitors(this, "monitors", { grafana: config.grafana.enabled });
@@ -165,9 +161,8 @@ export function electionObjects(
 }
 
 /**
- * Grafana's KafkaUser, reading the aggregated topics of exactly these elections: the platform installs
- * it for the elections it installs, and the controller (issue 17) applies it again for the elections
- * it runs whenever their list changes.
+ * Grafana's KafkaUser, reading the aggregated topics of exactly these elections: the controller
+ * applies it again for the Elections it runs whenever their list changes.
  */
 export function grafanaKafkaUser(elections: readonly string[]): K8sObject {
   const chart = new Chart(newApp(), "grafana-kafka-user", { disableResourceNameHashes: true });
@@ -178,13 +173,55 @@ export function grafanaKafkaUser(elections: readonly string[]): K8sObject {
 }
 
 /**
- * Synthesizes the platform for one configuration, in memory, and the elections it installs; the
- * files are read when not given.
+ * An Election as the platform installs it: the document itself, a resource in the platform's
+ * namespace, which the controller turns into the election's objects.
+ */
+export function electionResourceObject(election: Election): K8sObject {
+  const { name } = election.metadata;
+  return {
+    ...election,
+    metadata: {
+      name,
+      namespace: NAMESPACE,
+      labels: { ...componentLabels("election"), [labels.instance]: name },
+    },
+  };
+}
+
+/**
+ * What the controller applies for these Elections on a platform of this configuration: each one's
+ * objects and, with Grafana, Grafana's Kafka user reading their aggregated topics. Neither the app
+ * nor the chart installs these; `make validate` checks them as the cluster will hold them.
+ */
+export function controlledObjects(
+  config: PlatformConfig,
+  elections: readonly Election[],
+  files: ElectionFiles = readPlatformFiles(config.profile),
+): K8sObject[] {
+  const names = elections.map((e) => e.metadata.name).sort();
+  const grafanaUser = config.grafana.enabled ? [grafanaKafkaUser(names)] : [];
+  return [...elections.flatMap((e) => electionObjects(config, e, files)), ...grafanaUser];
+}
+
+/**
+ * Synthesizes the platform for one configuration, in memory, and the Elections it installs, as
+ * resources for the controller; the files are read when not given.
  */
 export function synthesize(
   config: PlatformConfig,
   files: PlatformFiles = readPlatformFiles(config.profile),
 ): K8sObject[] {
   const platform = chartObjects(new LivetallyChart(newApp(), "livetally", { ...files, config }));
-  return [...platform, ...files.elections.flatMap((e) => electionObjects(config, e, files))];
+  return [...platform, ...files.elections.map(electionResourceObject)];
+}
+
+/**
+ * The objects a cluster holds once the platform is installed and the controller has run its
+ * Elections: what the tests and `make validate` check the election workloads in.
+ */
+export function clusterObjects(
+  config: PlatformConfig,
+  files: PlatformFiles = readPlatformFiles(config.profile),
+): K8sObject[] {
+  return [...synthesize(config, files), ...controlledObjects(config, files.elections, files)];
 }

@@ -1,4 +1,5 @@
 import type { KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
+import { grafana } from "../cdk8s/names.js";
 import type { Logger } from "../producers/runtime/log.js";
 import { electionResource } from "../schemas/election/resource.js";
 import { kindPath, ownedKinds, ownedSelector, type OwnedKind } from "./desired.js";
@@ -6,7 +7,7 @@ import { electionKey, electionsPath, keyOf, type ElectionResource } from "./elec
 import { Watched } from "./informer.js";
 import { apiMessage, type Kube } from "./kube.js";
 import type { ControllerMetrics } from "./metrics.js";
-import { Reconciler, type ReconcilerDeps } from "./reconciler.js";
+import { GRAFANA_USER_KEY, Reconciler, type ReconcilerDeps } from "./reconciler.js";
 import { WorkQueue } from "./work-queue.js";
 
 export interface ControllerOptions {
@@ -17,7 +18,7 @@ export interface ControllerOptions {
   readonly metrics: ControllerMetrics;
   readonly log: Logger;
   /** Everything the reconciler needs besides the caches this makes. */
-  readonly reconciler: Omit<ReconcilerDeps, "elections" | "owned" | "kube" | "metrics" | "log">;
+  readonly reconciler: Omit<ReconcilerDeps, "elections" | "owned" | "kube" | "metrics" | "log" | "namespace">;
 }
 
 /**
@@ -53,7 +54,10 @@ export class ElectionController {
           namespace,
           plural: r.plural,
         }) as Promise<KubernetesListObject<ElectionResource>>,
-      onChange: (e) => this.queue.add(keyOf(e)),
+      onChange: (e) => {
+        this.queue.add(keyOf(e));
+        this.queue.add(GRAFANA_USER_KEY);
+      },
     });
     for (const kind of ownedKinds) {
       this.owned.set(
@@ -64,7 +68,7 @@ export class ElectionController {
           path: kindPath(kind, namespace),
           labelSelector: ownedSelector(),
           list: () => kube.rest.list(kind.apiVersion, kind.kind, namespace, ownedSelector()),
-          onChange: (object) => this.ownerChanged(object),
+          onChange: (object) => this.ownerChanged(kind.kind, object),
         }),
       );
     }
@@ -73,13 +77,18 @@ export class ElectionController {
       kube,
       metrics,
       log,
+      namespace,
       elections: this.elections,
       owned: this.owned,
     });
   }
 
-  /** An owned object changed: its Election is reconciled. */
-  private ownerChanged(object: KubernetesObject): void {
+  /** An owned object changed: its Election is reconciled (Grafana's Kafka user: its ACLs). */
+  private ownerChanged(kind: OwnedKind["kind"], object: KubernetesObject): void {
+    if (kind === "KafkaUser" && object.metadata?.name === grafana.kafkaUser) {
+      this.queue.add(GRAFANA_USER_KEY);
+      return;
+    }
     const owner = object.metadata?.ownerReferences?.find(
       (ref) => ref.controller === true && ref.kind === electionResource.kind,
     );
@@ -98,6 +107,7 @@ export class ElectionController {
     await Promise.all([...this.owned.values()].map((w) => w.start()));
     await this.elections.start();
     this.o.log.info("watching", { namespace: this.o.namespace, elections: this.elections.list().length });
+    this.queue.add(GRAFANA_USER_KEY);
     this.workers = Array.from({ length: this.o.workers }, () => this.work());
   }
 

@@ -1,6 +1,6 @@
 import type { KubernetesObject, V1Job } from "@kubernetes/client-node";
-import type { K8sObject } from "../cdk8s/app.js";
-import { controller, electionObjectNames } from "../cdk8s/names.js";
+import { grafanaKafkaUser, type K8sObject } from "../cdk8s/app.js";
+import { controller, electionObjectNames, grafana, labels } from "../cdk8s/names.js";
 import type { Logger } from "../producers/runtime/log.js";
 import { electionNames } from "../schemas/election/names.js";
 import { electionResource } from "../schemas/election/resource.js";
@@ -29,12 +29,20 @@ export interface ReconcilerDeps {
   readonly owned: ReadonlyMap<OwnedKind["kind"], Watched<KubernetesObject>>;
   readonly observeIntervalMs: number;
   readonly certificationPatienceMs: number;
+  /** The namespace the controller runs the Elections of. */
+  readonly namespace: string;
 }
 
 export interface ReconcileResult {
   /** Reconcile this Election again after this long, even if nothing is seen to change. */
   readonly requeueAfterMs?: number;
 }
+
+/**
+ * The work queue's key of Grafana's Kafka user, whose ACLs follow the namespace's Elections: no
+ * Election's key can look like it (a key is namespace/name).
+ */
+export const GRAFANA_USER_KEY = "grafana-kafka-user";
 
 /** How long to wait between steps of removing a deleted Election's data. */
 const REMOVAL_POLL_MS = 2000;
@@ -54,6 +62,7 @@ export class Reconciler {
   constructor(private readonly d: ReconcilerDeps) {}
 
   async reconcile(key: string): Promise<ReconcileResult> {
+    if (key === GRAFANA_USER_KEY) return this.reconcileGrafanaUser();
     const [namespace = "", name = ""] = key.split("/");
     const resource = this.d.elections.get(name, namespace);
     if (resource === undefined) {
@@ -269,6 +278,33 @@ export class Reconciler {
     this.applied.delete(key);
     this.removing.delete(key);
     this.d.metrics.reconciles.inc({ outcome: "removed" });
+    return {};
+  }
+
+  /**
+   * Grafana's Kafka user reads the aggregated topics of every Election in the namespace, and no
+   * other topic (grafanaKafkaUser); it is applied again whenever that list, or the user, changes.
+   */
+  private async reconcileGrafanaUser(): Promise<ReconcileResult> {
+    if (!this.d.platform.config.grafana.enabled) return {};
+    const names = this.d.elections
+      .list()
+      .map((e) => e.metadata.name)
+      .sort();
+    const desired = grafanaKafkaUser(names);
+    const user = {
+      ...desired,
+      metadata: {
+        ...desired.metadata,
+        namespace: this.d.namespace,
+        labels: { ...desired.metadata.labels, [labels.managedBy]: controller.name },
+      },
+    };
+    const cached = this.d.owned.get("KafkaUser")?.get(grafana.kafkaUser, this.d.namespace);
+    const spec = (o: unknown) => JSON.stringify((o as { spec?: unknown } | undefined)?.spec);
+    if (spec(cached) === spec(user)) return {};
+    await this.d.kube.rest.apply(user, controller.name);
+    this.d.log.info("applied Grafana's Kafka user", { elections: names });
     return {};
   }
 

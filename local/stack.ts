@@ -28,8 +28,17 @@ export function stackContext(env: NodeJS.ProcessEnv = process.env): StackContext
  * belongs to the stack when asked for (LIVETALLY_KUBERNETES=1) or already running.
  */
 export function stackEngines(ctx: StackContext): Engine[] {
-  const pipeline = [new PostgresEngine(ctx), new KafkaEngine(ctx), new FlinkEngine(ctx), new RegistryEngine(ctx)];
-  const kubernetes = [new EtcdEngine(ctx), new KubeApiServerEngine(ctx), new KubeControllerManagerEngine(ctx)];
+  const pipeline = [
+    new PostgresEngine(ctx),
+    new KafkaEngine(ctx),
+    new FlinkEngine(ctx),
+    new RegistryEngine(ctx),
+  ];
+  const kubernetes = [
+    new EtcdEngine(ctx),
+    new KubeApiServerEngine(ctx),
+    new KubeControllerManagerEngine(ctx),
+  ];
   const running = kubernetes.some((e) => livePid(e.launchSpec().pidFile) !== undefined);
   return ctx.settings.kubernetes.enabled || running ? [...pipeline, ...kubernetes] : pipeline;
 }

@@ -48,7 +48,7 @@ export interface ControllerWorkloadProps {
   /** The chart's values the platform was configured with (cdk8s/helm/values.ts), as JSON. */
   readonly values: Readonly<Record<string, unknown>>;
   readonly build: PlatformBuild;
-  /** A PodDisruptionBudget when there are several replicas. @default false */
+  /** A PodDisruptionBudget, so that a node drain takes one replica at a time. @default false */
   readonly disruptionBudget?: boolean;
 }
 
@@ -189,8 +189,10 @@ export class ControllerWorkload extends Construct {
       automountServiceAccountToken: true,
       containers: [container],
     });
+    // Replicas on different nodes, so that losing a node leaves a standby to take the Lease.
+    deployment.scheduling.spread({ weight: 100 });
     workloadResources(deployment, [props.resources]);
-    if ((props.disruptionBudget ?? false) && (props.replicas ?? 1) > 1) {
+    if (props.disruptionBudget ?? false) {
       new DisruptionBudget(this, "budget", {
         name: controller.name,
         component: "controller",

@@ -13,7 +13,8 @@ export type Component =
   | "grafana"
   | "network"
   | "monitoring"
-  | "controller";
+  | "controller"
+  | "election";
 
 export function componentLabels(component: Component, name?: string): Record<string, string> {
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { readElectionFile, requireElection } from "../../schemas/election/load.js";
 import { repoRoot } from "../../versions.js";
-import { electionObjects, synthesize, type K8sObject } from "../app.js";
+import { clusterObjects, electionObjects, type K8sObject } from "../app.js";
 import { platformConfig } from "../config.js";
 import { NAMESPACE, electionObjectNames, operatorNamespaces } from "../names.js";
 
@@ -75,7 +75,7 @@ const config = platformConfig("production");
 // The platform with its default election, and a second election installed beside it.
 const councilFile = join(repoRoot, "elections", "city-council.yaml");
 const council = requireElection(readElectionFile(councilFile), councilFile);
-const objects: K8sObject[] = [...synthesize(config), ...electionObjects(config, council)];
+const objects: K8sObject[] = [...clusterObjects(config), ...electionObjects(config, council)];
 const policies = objects.filter((o) => o.kind === "NetworkPolicy") as unknown as Policy[];
 const podLabels = (kind: string, name: string): Labels => {
   const o = objects.find((x) => x.kind === kind && x.metadata.name === name) as unknown as {
@@ -101,6 +101,7 @@ const { voting, registration, jobManager, taskManager } = electionPods("general-
 const other = electionPods(council.metadata.name);
 const registry = pod(podLabels("Deployment", "livetally-registry"));
 const grafana = pod(podLabels("Deployment", "livetally-grafana"));
+const controller = pod(podLabels("Deployment", "livetally-controller"));
 const kafka = pod({ "strimzi.io/cluster": "livetally", "strimzi.io/pool-name": "brokers" });
 const postgres = pod({ "cnpg.io/cluster": "livetally-pg" });
 const prometheus = pod({ "app.kubernetes.io/name": "prometheus" }, operatorNamespaces.monitoring);
@@ -135,6 +136,11 @@ describe("NetworkPolicies", () => {
     ["Prometheus -> another election's voting metrics", prometheus, other.voting, 9464],
     ["Grafana -> Kafka (its Kafka data source)", grafana, kafka, 9092],
     ["Grafana -> registry (the data source's Avro schemas)", grafana, registry, 8080],
+    ["controller -> Kafka (offsets, a removed election's topics)", controller, kafka, 9092],
+    ["controller -> registry (a removed election's subjects)", controller, registry, 8080],
+    ["controller -> PostgreSQL (status, certification)", controller, postgres, 5432],
+    ["controller -> the Kubernetes API", controller, pod({}, "default"), 443],
+    ["Prometheus -> controller metrics", prometheus, controller, 9464],
   ] as const)("allow %s", (_name, from, to, port) => {
     expect(allowed(policies, from, to, port)).toBe(true);
   });
@@ -158,6 +164,11 @@ describe("NetworkPolicies", () => {
     ["voting -> PostgreSQL on another port", voting, postgres, 8000],
     ["voting -> Grafana", voting, grafana, 3000],
     ["another election's voting -> Flink", other.voting, other.jobManager, 8081],
+    ["controller -> voting", controller, voting, 9464],
+    ["controller -> JobManager REST", controller, jobManager, 8081],
+    ["controller -> Kafka's replication port", controller, kafka, 9091],
+    ["an unknown pod -> controller", stranger, controller, 9464],
+    ["Grafana -> controller", grafana, controller, 9464],
   ] as const)("deny %s", (_name, from, to, port) => {
     expect(allowed(policies, from, to, port)).toBe(false);
   });

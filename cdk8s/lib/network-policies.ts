@@ -1,6 +1,16 @@
 import { Construct } from "constructs";
 import { k8s } from "cdk8s-plus-33";
-import { flink, grafana, kafka, labels, operatorNamespaces, postgres, registry, services } from "../names.js";
+import {
+  controller,
+  flink,
+  grafana,
+  kafka,
+  labels,
+  operatorNamespaces,
+  postgres,
+  registry,
+  services,
+} from "../names.js";
 import { meta } from "./meta.js";
 
 type Peer = k8s.NetworkPolicyPeer;
@@ -22,17 +32,24 @@ const selectors = {
   grafana: { [labels.name]: grafana.name },
   registration: { [labels.name]: services.registration },
   voting: { [labels.name]: services.voting },
+  controller: { [labels.name]: controller.name },
 } as const;
 
 type Party = keyof typeof selectors;
 
 /** Who talks to whom, on which ports: the flows of the pipeline, and nothing else. */
 const flows: readonly { from: readonly Party[]; to: Party; ports: readonly number[] }[] = [
-  // Grafana streams the aggregated topics and reads their schemas (its Kafka data source).
-  { from: ["registration", "voting", "flink", "grafana"], to: "kafka", ports: [kafka.port] },
-  { from: ["registration", "voting", "flink", "grafana"], to: "registry", ports: [registry.port] },
+  // Grafana streams the aggregated topics and reads their schemas (its Kafka data source). The
+  // controller reads the voting groups' offsets, certifies from the ledger, and removes a deleted
+  // election's topics, subjects and schema.
+  { from: ["registration", "voting", "flink", "grafana", "controller"], to: "kafka", ports: [kafka.port] },
   {
-    from: ["registration", "voting", "flink", "registry", "grafana"],
+    from: ["registration", "voting", "flink", "grafana", "controller"],
+    to: "registry",
+    ports: [registry.port],
+  },
+  {
+    from: ["registration", "voting", "flink", "registry", "grafana", "controller"],
     to: "postgres",
     ports: [postgres.port],
   },
@@ -47,6 +64,7 @@ const metricsPorts: Readonly<Record<Party, readonly number[]>> = {
   grafana: [grafana.port],
   registration: [services.httpPort],
   voting: [services.httpPort],
+  controller: [controller.httpPort],
 };
 
 /**
@@ -137,6 +155,8 @@ const operatorFlows: Partial<
     ],
     egress: [{ to: [pods(selectors.flink)] }, kubernetesApi],
   },
+  // The controller watches Elections and applies their objects.
+  controller: { egress: [kubernetesApi] },
   // People reach Grafana from outside the namespace; it queries Prometheus in the monitoring namespace.
   grafana: {
     ingress: [{ ports: tcp(grafana.port) }],

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { PodMonitor } from "../imports/monitoring.coreos.com.js";
-import { flink, grafana, kafka, labels, postgres, registry } from "../names.js";
+import { controller, flink, grafana, kafka, labels, postgres, registry } from "../names.js";
 import { meta } from "./meta.js";
 
 interface Scrape {
@@ -24,6 +24,8 @@ const scrapes: readonly Scrape[] = [
     path: "/metrics",
   },
   { name: "livetally-grafana", selector: { [labels.name]: grafana.name }, port: "http" },
+  // The controller's reconciles, queue, errors and which replica leads.
+  { name: "livetally-controller", selector: { [labels.name]: controller.name }, port: "metrics" },
 ];
 
 /** One PodMonitor per party, for a Prometheus Operator (kube-prometheus-stack in `make kind-up`). */

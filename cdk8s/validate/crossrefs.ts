@@ -102,7 +102,9 @@ export function checkReferences(objects: readonly K8sObject[]): RefProblem[] {
     if (o.kind === "KafkaUser") {
       for (const acl of at<Json[]>(o, "spec", "authorization", "acls") ?? []) {
         const r = acl.resource as { type: string; name?: string; patternType?: string };
-        if (r.type === "topic" && r.patternType !== "prefix") need(o, have.topics, "topic", r.name);
+        // `*` is every topic (the controller may describe and delete any), not one of that name.
+        if (r.type === "topic" && r.patternType !== "prefix" && r.name !== "*")
+          need(o, have.topics, "topic", r.name);
       }
     }
     if (o.kind === "Database")

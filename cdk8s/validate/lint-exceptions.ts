@@ -23,9 +23,15 @@ export interface LintException {
 /** The election both profiles and the chart install (app.ts defaultElection): its workloads are ours. */
 const installed = electionObjectNames("general-2026");
 const ourWorkloads = [`Deployment/${installed.voting}`, `Job/${installed.registration}`];
+const controller = "Deployment/livetally-controller";
 /** The workloads whose images this project builds (cdk8s/images.ts). */
-const ourImages = [...ourWorkloads, "Deployment/livetally-grafana"];
-const workloads = [...ourWorkloads, "Deployment/livetally-registry", "Deployment/livetally-grafana"];
+const ourImages = [...ourWorkloads, controller, "Deployment/livetally-grafana"];
+const workloads = [
+  ...ourWorkloads,
+  controller,
+  "Deployment/livetally-registry",
+  "Deployment/livetally-grafana",
+];
 const noCpuLimit =
   "No CPU limits, on purpose: a limit only adds CFS throttling (latency spikes in the services, a " +
   "slower registry and Grafana) while requests already reserve each container's share; memory and " +
@@ -49,7 +55,7 @@ export const lintExceptions: readonly LintException[] = [
     check: "CKV_K8S_43",
     objects: ourImages,
     reason:
-      "livetally-services and livetally-grafana are images this project builds from this repository " +
+      "livetally-services, livetally-controller and livetally-grafana are images this project builds from this repository " +
       "(Grafana's on the release pinned in versions.env, with the Kafka plugin pinned there too) and tags " +
       "with its release (images.tag; templates/checks.yaml refuses latest). kind loads them locally, " +
       "where they have no registry digest to pin.",
@@ -76,6 +82,15 @@ export const lintExceptions: readonly LintException[] = [
     objects: ourImages,
     profile: "kind",
     reason: kindLoadsImages,
+  },
+  {
+    linter: "checkov",
+    check: "CKV_K8S_38",
+    objects: [controller],
+    reason:
+      "The Election controller is a Kubernetes API client: it watches Elections and applies their " +
+      "objects as its ServiceAccount, held to a namespaced Role without wildcards " +
+      "(cdk8s/lib/controller.ts). Every other pod of livetally's own mounts no token.",
   },
   {
     linter: "kube-score",

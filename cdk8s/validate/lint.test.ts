@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { repoRoot } from "../../versions.js";
-import { synthesize, type K8sObject } from "../app.js";
+import { clusterObjects, type K8sObject } from "../app.js";
 import { platformConfig, profiles } from "../config.js";
 import { parseCheckov } from "./checkov.js";
 import { objectRef, type Finding } from "./findings.js";
@@ -130,7 +130,7 @@ describe("the exceptions", () => {
       expect(e.reason.length, `${e.check}`).toBeGreaterThan(40);
       for (const p of e.profile ? [e.profile] : profiles) {
         const refs = new Set(
-          synthesize(platformConfig(p)).map((o) => objectRef({ kind: o.kind, name: o.metadata.name })),
+          clusterObjects(platformConfig(p)).map((o) => objectRef({ kind: o.kind, name: o.metadata.name })),
         );
         for (const o of e.objects) expect(refs.has(o), `${e.check}: ${o} in ${p}`).toBe(true);
       }
@@ -143,7 +143,7 @@ describe("the lint step of make validate, with the real linters", () => {
     await ensureLintersAsync();
   }, 900_000);
 
-  const kind = () => structuredClone(synthesize(platformConfig("kind"))) as unknown as Json[];
+  const kind = () => structuredClone(clusterObjects(platformConfig("kind"))) as unknown as Json[];
   const run = (objects: Json[]) =>
     lint({ name: "planted", profile: "kind", objects: objects as unknown as K8sObject[] });
   const find = (objects: Json[], kind: string, name: string) =>

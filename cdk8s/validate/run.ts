@@ -3,6 +3,7 @@ import { profiles, type Profile } from "../config.js";
 import { staleFiles } from "../helm/chart.js";
 import { helmLint, helmTemplate, productionValues } from "../helm/helm.js";
 import { synthProfile } from "../synth.js";
+import { controllerWillApply } from "./controlled.js";
 import { checkAll } from "./crossrefs.js";
 import { describeCounts, lint, unusedExceptions, type LintResult, type Rendering } from "./lint.js";
 import { lintExceptions } from "./lint-exceptions.js";
@@ -11,8 +12,9 @@ import { ensureLinters } from "./tools.js";
 
 /**
  * `make validate`: synthesizes both profiles, renders the chart with default and production
- * values, checks every object against its schema and every cross-reference, and runs Checkov and
- * kube-score over each of the four; a linter's finding fails unless lint-exceptions.ts covers it.
+ * values, adds to each what the controller makes of its Elections, checks every object against its
+ * schema and every cross-reference, and runs Checkov and kube-score over each of the four; a
+ * linter's finding fails unless lint-exceptions.ts covers it.
  * One line per stage; the last line sums it up.
  */
 export interface ValidationSummary {
@@ -35,7 +37,9 @@ export function validateAll(log: (line: string) => void = () => {}): ValidationS
   };
   const schemas = new SchemaValidator();
   const renderings: Rendering[] = [];
-  const check = (name: string, profile: Profile, objs: readonly K8sObject[]) => {
+  // A rendering as the cluster holds it: with what the controller makes of its Elections.
+  const check = (name: string, profile: Profile, applied: readonly K8sObject[]) => {
+    const objs = [...applied, ...controllerWillApply(applied)];
     renderings.push({ name, profile, objects: objs });
     objects += objs.length;
     const problems = [

@@ -5,6 +5,8 @@ import { parseAllDocuments } from "yaml";
 import type { K8sObject } from "../app.js";
 import { versions } from "../../versions.js";
 import { sharedDir } from "./shared.js";
+import { electionResource } from "../../schemas/election/resource.js";
+import { validateElection } from "../../schemas/election/validate.js";
 
 type Schema = Record<string, unknown>;
 
@@ -123,6 +125,14 @@ export class SchemaValidator {
     const problems: SchemaProblem[] = [];
     for (const o of objects) {
       const id = `${o.kind} ${o.metadata?.name ?? "?"}`;
+      if (o.apiVersion === electionResource.apiVersion && o.kind === electionResource.kind) {
+        // The project's own validator: the CRD's schema and the TypeScript twins of its CEL rules.
+        const result = validateElection({ ...o, metadata: { name: o.metadata.name } });
+        if (!result.ok) problems.push(...result.problems.map((message) => ({ object: id, message })));
+        if (!this.objectMeta(o.metadata))
+          problems.push(...describe(`${id} metadata`, this.objectMeta.errors));
+        continue;
+      }
       const validate = this.validator(`${o.apiVersion}/${o.kind}`);
       if (!validate) {
         problems.push({ object: id, message: `no schema for ${o.apiVersion} ${o.kind}` });

@@ -6,7 +6,13 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { readElectionFile, requireElection } from "../../schemas/election/load.js";
 import { repoRoot } from "../../versions.js";
-import { dashboardFiles, electionObjects, grafanaKafkaUser, synthesize, type K8sObject } from "../app.js";
+import {
+  clusterObjects,
+  controlledObjects,
+  dashboardFiles,
+  grafanaKafkaUser,
+  type K8sObject,
+} from "../app.js";
 import { platformConfig, profiles } from "../config.js";
 import { grafana } from "../names.js";
 import { buildChart, chartDir, staleFiles } from "../helm/chart.js";
@@ -15,6 +21,7 @@ import { writeDashboards } from "../../dashboards/build.js";
 import { checkAll, checkDefaultDeny, checkRbac, checkReferences, checkWorkloads } from "./crossrefs.js";
 import { summaryLine, validateAll } from "./run.js";
 import { SchemaValidator } from "./schemas.js";
+import { controllerWillApply } from "./controlled.js";
 import { ensureLintersAsync } from "./tools.js";
 
 // Compiling the CRD schemas and running helm take seconds each on a busy machine.
@@ -23,7 +30,10 @@ vi.setConfig({ testTimeout: 60_000 });
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const schemas = new SchemaValidator();
-const synthesized = Object.fromEntries(profiles.map((p) => [p, synthesize(platformConfig(p))]));
+/** Each profile as the cluster holds it: the platform, its Elections and what the controller makes of them. */
+const synthesized = Object.fromEntries(profiles.map((p) => [p, clusterObjects(platformConfig(p))]));
+/** A chart rendering as the cluster holds it once the controller has run its Elections. */
+const withController = (objects: readonly K8sObject[]) => [...objects, ...controllerWillApply(objects)];
 const kind = synthesized.kind as K8sObject[];
 const copy = () => structuredClone(kind) as unknown as Json[];
 function must(objects: Json[], test: (o: Json) => boolean): Json {
@@ -167,17 +177,18 @@ describe("the Helm chart", () => {
     ["production", [productionValues]],
   ] as const)("lints and renders with %s values into valid, consistent objects", (_name, files) => {
     helmLint(files);
-    const objects = helmTemplate(files);
+    const objects = withController(helmTemplate(files));
     expect(objects.length).toBeGreaterThan(40);
     expect(messages(schemas.validate(objects))).toEqual([]);
     expect(messages(checkAll(objects))).toEqual([]);
   });
 
   it("renders production values like the production profile, object for object", () => {
-    const rendered = helmTemplate([productionValues]);
+    const rendered = withController(helmTemplate([productionValues]));
     const key = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
+    // Helm installs the chart's crds/ apart from its templates.
     const synthesizedKeys = (synthesized.production as K8sObject[])
-      .filter((o) => o.kind !== "Namespace")
+      .filter((o) => o.kind !== "Namespace" && o.kind !== "CustomResourceDefinition")
       .map(key);
     expect(rendered.map(key).sort()).toEqual(synthesizedKeys.sort());
     const pools = rendered.filter((o) => o.kind === "KafkaNodePool") as unknown as Json[];
@@ -198,11 +209,17 @@ describe("the Helm chart", () => {
     expect(rendered.filter((o) => o.kind === "PodDisruptionBudget")).toEqual([]);
   });
 
-  it("renders big integers as integers, not in Helm's float notation", () => {
-    const objects = helmTemplate(
-      [],
-      ["voting.replicas=2000000", "flink.parallelism=12345678"],
+  it("renders big integers as integers, not in Helm's float notation, for the controller too", () => {
+    const objects = withController(
+      helmTemplate(
+        [],
+        ["voting.replicas=2000000", "flink.parallelism=12345678", "controller.replicas=3000000"],
+      ),
     ) as unknown as Json[];
+    expect(
+      must(objects, (o) => o.kind === "Deployment" && o.metadata.name === "livetally-controller").spec
+        .replicas,
+    ).toBe(3000000);
     expect(
       must(objects, (o) => o.kind === "Deployment" && o.metadata.name === "general-2026-voting").spec
         .replicas,
@@ -210,33 +227,44 @@ describe("the Helm chart", () => {
     expect(must(objects, (o) => o.kind === "FlinkDeployment").spec.job.parallelism).toBe(12345678);
   });
 
-  it("installs the elections its values list, each as electionObjects makes it, and none when none is listed", () => {
+  it("installs the elections its values list as Elections, which the controller runs, and none when none is listed", () => {
     const council = join(repoRoot, "elections", "city-council.yaml");
+    const general = join(repoRoot, "elections", "general-2026.yaml");
     const production = platformConfig("production");
+    const elections = [council, general].map((f) => requireElection(readElectionFile(f), f));
     const two = helmTemplate([productionValues], ["elections={general-2026,city-council}"]);
-    const expected = [
-      ...(synthesized.production as K8sObject[]),
-      ...electionObjects(production, requireElection(readElectionFile(council), council)),
-    ].filter((o) => o.kind !== "Namespace");
+    const installed = two.filter((o) => o.kind === "Election") as unknown as Json[];
+    expect(installed.map((e) => [e.metadata.name, e.metadata.namespace]).sort()).toEqual([
+      ["city-council", "livetally"],
+      ["general-2026", "livetally"],
+    ]);
+    for (const e of elections) {
+      expect(installed.find((i) => i.metadata.name === e.metadata.name)?.spec).toEqual(e.spec);
+    }
     const key = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
-    expect(two.map(key).sort()).toEqual(expected.map(key).sort());
-    expect(messages(schemas.validate(two))).toEqual([]);
-    expect(messages(checkAll(two))).toEqual([]);
+    expect(controllerWillApply(two).map(key).sort()).toEqual(
+      controlledObjects(production, elections).map(key).sort(),
+    );
+    expect(messages(schemas.validate(withController(two)))).toEqual([]);
+    expect(messages(checkAll(withController(two)))).toEqual([]);
     const noElections = join(mkdtempSync(join(tmpdir(), "livetally-values-")), "values.yaml");
     writeFileSync(noElections, "elections: []\n");
     const none = helmTemplate([noElections]);
     expect(none.filter((o) => o.metadata.labels?.["app.kubernetes.io/instance"])).toEqual([]);
-    expect(messages(checkAll(none))).toEqual([]);
+    expect(messages(checkAll(withController(none)))).toEqual([]);
 
-    // Grafana's Kafka user reads the aggregated topics of exactly the elections installed.
+    // Grafana's Kafka user, which the controller applies, reads the aggregated topics of exactly these.
     const grafanaUser = (objects: K8sObject[]) =>
-      objects.find((o) => o.kind === "KafkaUser" && o.metadata.name === grafana.kafkaUser);
-    expect(grafanaUser(two)).toEqual(grafanaKafkaUser(["general-2026", "city-council"]));
+      controllerWillApply(objects).find(
+        (o) => o.kind === "KafkaUser" && o.metadata.name === grafana.kafkaUser,
+      );
+    expect(grafanaUser(two)).toEqual(grafanaKafkaUser(["city-council", "general-2026"]));
     expect(grafanaUser(none)).toEqual(grafanaKafkaUser([]));
     expect(grafanaUser(helmTemplate())).toEqual(grafanaKafkaUser(["general-2026"]));
-    const reversed = helmTemplate([], ["elections={city-council,general-2026}"]);
-    expect(grafanaUser(reversed)).toEqual(grafanaKafkaUser(["city-council", "general-2026"]));
-    expect(messages(checkAll(reversed))).toEqual([]);
+    // The chart itself holds no KafkaUser of Grafana's: the controller is its one writer.
+    expect(helmTemplate().filter((o) => o.kind === "KafkaUser")).toEqual([
+      expect.objectContaining({ metadata: expect.objectContaining({ name: "livetally-controller" }) }),
+    ]);
   });
 
   it("renders PodMonitors only where the Prometheus Operator's API exists", () => {
