@@ -42,6 +42,18 @@ node: ## Install the pinned Node.js into ./bin/node from the npm registry (skipp
 	rm -rf $(NODE_DIR); mv $(NODE_DIR).new $(NODE_DIR); \
 	echo "node v$(NODE_VERSION) is in ./$(NODE_DIR); put $(CURDIR)/$(NODE_DIR)/bin first on PATH"
 
+# kubectl of the pinned release, built from k8s.io/kubernetes by the same script as the local control plane.
+KUBECTL := bin/kubectl
+
+.PHONY: kubectl
+kubectl: ## Build the pinned kubectl into ./bin from the Go module proxy (skipped when it is there).
+	@if $(KUBECTL) version --client 2>/dev/null | grep -q '^Client Version: $(KUBECTL_VERSION)$$'; then \
+	  echo "kubectl $(KUBECTL_VERSION) is in ./bin"; \
+	else \
+	  echo "building kubectl $(KUBECTL_VERSION) into ./bin (two minutes the first time)"; \
+	  toolchain/go-build-kubernetes.sh $(KUBECTL_VERSION) bin kubectl; \
+	fi
+
 # The security linters `make validate` runs. go install leaves kube-score's version unset; the linker
 # flag makes `kube-score version` report the pin, so a rerun can tell it is there.
 KUBE_SCORE := bin/kube-score

@@ -27,7 +27,7 @@ export interface WatchedOptions<T extends KubernetesObject> {
 }
 
 const FIRST_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 15_000;
 
 /**
  * A cache of one kind of object kept current by a list and a watch that survive: the client's

@@ -56,6 +56,8 @@ const STATUS_ATTEMPTS = 5;
 export class Reconciler {
   /** What each Election's objects were when this process last applied them: generation or resourceVersion. */
   private readonly applied = new Map<string, Map<string, string>>();
+  /** The Elections Grafana's Kafka user was last applied for, and its version as applied. */
+  private grafanaUser: { readonly names: string; readonly version: string } | undefined;
   /** The last removal step said of each Election being deleted, so an event is recorded once per step. */
   private readonly removing = new Map<string, string>();
 
@@ -291,19 +293,22 @@ export class Reconciler {
       .list()
       .map((e) => e.metadata.name)
       .sort();
-    const desired = grafanaKafkaUser(names);
-    const user = {
-      ...desired,
-      metadata: {
-        ...desired.metadata,
-        namespace: this.d.namespace,
-        labels: { ...desired.metadata.labels, [labels.managedBy]: controller.name },
-      },
-    };
     const cached = this.d.owned.get("KafkaUser")?.get(grafana.kafkaUser, this.d.namespace);
-    const spec = (o: unknown) => JSON.stringify((o as { spec?: unknown } | undefined)?.spec);
-    if (spec(cached) === spec(user)) return {};
-    await this.d.kube.rest.apply(user, controller.name);
+    const last = this.grafanaUser;
+    if (last && cached && last.names === names.join(",") && last.version === versionOf(cached)) return {};
+    const desired = grafanaKafkaUser(names);
+    const applied = await this.d.kube.rest.apply(
+      {
+        ...desired,
+        metadata: {
+          ...desired.metadata,
+          namespace: this.d.namespace,
+          labels: { ...desired.metadata.labels, [labels.managedBy]: controller.name },
+        },
+      },
+      controller.name,
+    );
+    this.grafanaUser = { names: names.join(","), version: versionOf(applied) };
     this.d.log.info("applied Grafana's Kafka user", { elections: names });
     return {};
   }

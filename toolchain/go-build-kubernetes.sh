@@ -13,7 +13,8 @@ if (($# < 3)); then
   exit 2
 fi
 version=$1
-out=$2
+# Absolute, since the build runs in a folder of its own.
+out=$(mkdir -p "$2" && cd "$2" && pwd)
 shift 2
 if [[ ! $version =~ ^v1\.([0-9]+)\.[0-9]+$ ]]; then
   echo "$0: $version: expected a release such as v1.33.5" >&2
@@ -47,7 +48,6 @@ go mod tidy
 stamp=k8s.io/component-base/version
 packages=()
 for command in "$@"; do packages+=("k8s.io/kubernetes/cmd/$command"); done
-mkdir -p "$out"
 go build -trimpath -o "$work/bin/" \
   -ldflags "-s -w -X $stamp.gitVersion=$version -X $stamp.gitMajor=1 -X $stamp.gitMinor=$minor -X $stamp.gitTreeState=clean" \
   "${packages[@]}"

@@ -39,31 +39,7 @@ export function kindClusterConfig(v: Versions): string {
   ].join("\n");
 }
 
-/**
- * kubectl lives in k8s.io/kubernetes, whose replace directives rule out `go install`; its command
- * is the library k8s.io/kubectl, so a two-line main built against the pinned release is kubectl.
- */
-const KUBECTL_MAIN = `package main
-
-import (
-	"k8s.io/component-base/cli"
-	"k8s.io/kubectl/pkg/cmd"
-)
-
-func main() { cli.RunNoErrOutput(cmd.NewDefaultKubectlCommand()) }
-`;
-
 function toolSteps(v: Versions): Step[] {
-  const module = v.KUBECTL_VERSION.replace(/^v1\./, "v0.");
-  const kubectl = [
-    "set -euo pipefail",
-    'dir=$(mktemp -d); trap \'rm -rf "$dir"\' EXIT; cd "$dir"',
-    `cat > main.go <<'GO'\n${KUBECTL_MAIN}GO`,
-    "go mod init livetally-kubectl >/dev/null 2>&1",
-    `go get k8s.io/kubectl@${module} k8s.io/component-base@${module}`,
-    "go mod tidy",
-    `go build -ldflags "-X k8s.io/component-base/version.gitVersion=${v.KUBECTL_VERSION}" -o ${bin("kubectl")} .`,
-  ].join("\n");
   return [
     {
       title: `kind ${v.KIND_VERSION} into ./bin`,
@@ -73,12 +49,7 @@ function toolSteps(v: Versions): Step[] {
     },
     {
       title: `kubectl ${v.KUBECTL_VERSION} into ./bin`,
-      command: ["bash", "-c", kubectl],
-      unless: [
-        "bash",
-        "-c",
-        `${bin("kubectl")} version --client 2>/dev/null | grep -q '${v.KUBECTL_VERSION}$'`,
-      ],
+      command: ["make", "--no-print-directory", "kubectl"],
     },
     { title: `helm ${v.HELM_VERSION} into ./bin`, command: ["make", "--no-print-directory", "helm"] },
   ];
