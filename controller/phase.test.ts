@@ -188,8 +188,9 @@ describe("when to certify", () => {
     });
   });
 
-  it("not before voting is over, nor while short tallies still move within the patience", () => {
+  it("not before the status says voting is over, nor while short tallies still move within the patience", () => {
     expect(certificationDue(undefined, data(), later(1), 60_000).due).toBe(false);
+    expect(certificationDue(undefined, data({ ledgerVotes: 612 }), later(1), 60_000).due).toBe(false);
     const moving = data({ ledgerVotes: 700 }, { lastTallyTime: "2026-11-03T20:00:50Z" });
     expect(certificationDue(closedAt(0), moving, later(100), 60_000)).toEqual({ due: false, final: false });
   });

@@ -321,8 +321,9 @@ export function nextStatus(
 }
 
 /**
- * Whether to certify now, once voting is over: when the tallies count exactly the ledger's votes (or
- * more, which can only be a mismatch), or when they have stood still short of it for the patience.
+ * Whether to certify now, once the status says voting is over: when the tallies count exactly the
+ * ledger's votes (or more, which can only be a mismatch), or when they have stood still short of it
+ * for the patience.
  * `final` says whether a mismatch found now is the verdict or only the tallies still settling.
  */
 export function certificationDue(
@@ -332,10 +333,11 @@ export function certificationDue(
   patienceMs: number,
 ): { readonly due: boolean; readonly final: boolean } {
   const ledger = data.ledgerVotes;
-  if (ledger === undefined) return { due: false, final: false };
-  const closedSince = conditionOf(previous?.conditions, "VotingClosed");
+  const closed = conditionOf(previous?.conditions, "VotingClosed");
+  // The status says voting is over (Tallying) before any verdict is reached.
+  if (ledger === undefined || closed?.status !== "True") return { due: false, final: false };
   const since = Math.max(
-    closedSince?.status === "True" ? Date.parse(closedSince.lastTransitionTime) : now.getTime(),
+    Date.parse(closed.lastTransitionTime),
     data.tallies.lastTallyTime ? Date.parse(data.tallies.lastTallyTime) : 0,
   );
   const patienceOver = now.getTime() - since >= patienceMs;

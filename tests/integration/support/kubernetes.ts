@@ -191,13 +191,17 @@ export async function leaseHolder(): Promise<string | undefined> {
   return lease?.spec?.holderIdentity || undefined;
 }
 
-/** Events the controller recorded about an Election, oldest first: `reason: note`. */
+/** Events the controller recorded about this Election (not an earlier one of its name), oldest first: `reason: note`. */
 export async function electionEvents(name: string): Promise<string[]> {
+  const uid = (await getElection(name))?.metadata?.uid;
   const list = await admin().rest.list<
-    KubernetesObject & { reason?: string; note?: string; regarding?: { name?: string; kind?: string } }
+    KubernetesObject & { reason?: string; note?: string; regarding?: { name?: string; kind?: string; uid?: string } }
   >("events.k8s.io/v1", "Event", NAMESPACE);
   return list.items
-    .filter((e) => e.regarding?.kind === electionResource.kind && e.regarding.name === name)
+    .filter(
+      (e) =>
+        e.regarding?.kind === electionResource.kind && e.regarding.name === name && e.regarding.uid === uid,
+    )
     .sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))
     .map((e) => `${e.reason}: ${e.note}`);
 }
