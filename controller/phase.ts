@@ -298,7 +298,10 @@ export function nextStatus(
   };
   const events: ElectionEvent[] = [];
   if (previous?.phase !== f.phase) {
-    const failing = conditions.find((c) => c.status === "False" && f.phase === "Failed");
+    // What failed: the verdict, the registration or the document, in that order.
+    const failing = (["Certified", "Registered", "Provisioned"] as const)
+      .map((type) => conditionOf(conditions, type))
+      .find((c) => c?.status === "False");
     events.push(
       f.phase === "Failed"
         ? {

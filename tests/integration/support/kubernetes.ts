@@ -195,7 +195,11 @@ export async function leaseHolder(): Promise<string | undefined> {
 export async function electionEvents(name: string): Promise<string[]> {
   const uid = (await getElection(name))?.metadata?.uid;
   const list = await admin().rest.list<
-    KubernetesObject & { reason?: string; note?: string; regarding?: { name?: string; kind?: string; uid?: string } }
+    KubernetesObject & {
+      reason?: string;
+      note?: string;
+      regarding?: { name?: string; kind?: string; uid?: string };
+    }
   >("events.k8s.io/v1", "Event", NAMESPACE);
   return list.items
     .filter(
