@@ -26,9 +26,16 @@ deps: node_modules ## Install the npm dependencies (npm ci).
 
 ##@ Local stack (real Kafka, Apicurio Registry, PostgreSQL and Flink as local processes)
 
+# KUBERNETES=1 adds the local Kubernetes control plane to the stack (make test and make validate need it).
+STACK_ENV := $(if $(filter 1,$(KUBERNETES)),LIVETALLY_KUBERNETES=1 ,)
+
 .PHONY: stack-up
-stack-up: node_modules ## Start the local stack (idempotent) and wait until every engine is healthy.
-	$(STACK) up
+stack-up: node_modules ## Start the local stack (idempotent) and wait until every engine is healthy; KUBERNETES=1 adds Kubernetes.
+	$(STACK_ENV)$(STACK) up
+
+.PHONY: kube-up
+kube-up: node_modules ## Start only the local Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager; built the first time).
+	LIVETALLY_KUBERNETES=1 $(STACK) up etcd kube-apiserver kube-controller-manager
 
 .PHONY: stack-down
 stack-down: node_modules ## Stop the processes the local stack started.
@@ -45,7 +52,8 @@ tally-resume: node_modules ## Resume the tally job of every open election from i
 ##@ Development
 
 .PHONY: test
-test: node_modules helm linters dashboards stack-up ## Run the unit and integration tests (starts the stack if needed).
+test: node_modules helm linters kubectl dashboards ## Run the unit and integration tests (starts the stack, Kubernetes included, if needed).
+	LIVETALLY_KUBERNETES=1 $(STACK) up
 	npx --no-install vitest run
 
 .PHONY: test-unit

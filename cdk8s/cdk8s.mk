@@ -46,8 +46,8 @@ chart: node_modules ## Regenerate the Helm chart in charts/livetally from the cd
 	$(CDK8S)/helm/generate.ts
 
 .PHONY: validate
-validate: node_modules helm linters ## Validate both profiles and the chart: schemas, cross-references, helm lint/template, Checkov and kube-score.
-	$(CDK8S)/validate/run.ts
+validate: node_modules helm linters kubectl kube-up ## Validate both profiles and the chart: schemas, cross-references, helm lint/template, Checkov, kube-score, a server-side dry run.
+	KUBECONFIG=$$($(STACK) kubeconfig) $(CDK8S)/validate/run.ts
 
 .PHONY: images
 images: node_modules ## Build the livetally images with Docker (DRY_RUN=1 prints the commands).

@@ -1,6 +1,7 @@
 import { endpoints } from "./endpoints.js";
+import { controlPlanePaths } from "./kubernetes/control-plane.js";
 import { seconds } from "./progress.js";
-import { stackContext, stackDown, stackStatus, stackUp } from "./stack.js";
+import { stackContext, stackDown, stackEngines, stackStatus, stackUp } from "./stack.js";
 import { resumeOpenElections } from "./tally-job.js";
 
 function table(rows: string[][]): string {
@@ -41,11 +42,11 @@ async function status(): Promise<boolean> {
   return healthyCount === engines.length;
 }
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string | undefined, args: readonly string[]): Promise<number> {
   switch (command) {
     case "up": {
       const begin = Date.now();
-      const took = await stackUp(stackContext());
+      const took = await stackUp(stackContext(), args.length > 0 ? args : undefined);
       const e = endpoints();
       console.log(
         `stack up in ${seconds(Date.now() - begin)} (${[...took].map(([n, ms]) => `${n} ${seconds(ms)}`).join(", ")})`,
@@ -54,6 +55,10 @@ async function main(command: string | undefined): Promise<number> {
       console.log(`  registry  ${e.registryUrl}`);
       console.log(`  postgres  ${e.databaseUrl.replace(/:[^:@/]+@/, ":***@")}`);
       console.log(`  flink     ${e.flinkRestUrl}`);
+      const ctx = stackContext();
+      if (stackEngines(ctx).some((engine) => engine.name === "kube-apiserver")) {
+        console.log(`  kubernetes  kubectl --kubeconfig ${controlPlanePaths(ctx).adminKubeconfig}`);
+      }
       return 0;
     }
     case "down": {
@@ -62,15 +67,19 @@ async function main(command: string | undefined): Promise<number> {
     }
     case "status":
       return (await status()) ? 0 : 1;
+    case "kubeconfig":
+      // The admin kubeconfig of the local API server, for make validate and a user's kubectl.
+      console.log(controlPlanePaths(stackContext()).adminKubeconfig);
+      return 0;
     case "resume":
       return (await resumeOpenElections(stackContext(), (line) => console.log(line))) ? 0 : 1;
     default:
-      console.error("usage: tsx local/cli.ts up|down|status|resume");
+      console.error("usage: tsx local/cli.ts up [engine...]|down|status|resume|kubeconfig");
       return 2;
   }
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv.slice(3)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     console.error(`stack: ${e instanceof Error ? e.message : String(e)}`);

@@ -56,9 +56,17 @@ function logTail(file: string, lines = 15): string {
   return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-/** Starts every engine that is not running, and waits until all are healthy. Idempotent. */
-export async function stackUp(ctx: StackContext): Promise<Map<string, number>> {
-  const engines = stackEngines(ctx);
+/**
+ * Starts every engine that is not running (or those named, and what they depend on), and waits until
+ * all are healthy. Idempotent.
+ */
+export async function stackUp(ctx: StackContext, only?: readonly string[]): Promise<Map<string, number>> {
+  const all = stackEngines(ctx);
+  const unknown = (only ?? []).filter((n) => !all.some((e) => e.name === n));
+  if (unknown.length > 0) throw new StackError(`no such engine: ${unknown.join(", ")}`);
+  const wanted = new Set(only ?? all.map((e) => e.name));
+  for (const e of [...all].reverse()) if (wanted.has(e.name)) for (const d of e.dependsOn) wanted.add(d);
+  const engines = all.filter((e) => wanted.has(e.name));
   const missing = engines.flatMap((e) => e.missingPrerequisites());
   if (missing.length > 0) {
     throw new StackError(`missing prerequisites:\n  - ${[...new Set(missing)].join("\n  - ")}`);

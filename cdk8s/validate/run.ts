@@ -8,13 +8,14 @@ import { checkAll } from "./crossrefs.js";
 import { describeCounts, lint, unusedExceptions, type LintResult, type Rendering } from "./lint.js";
 import { lintExceptions } from "./lint-exceptions.js";
 import { SchemaValidator } from "./schemas.js";
+import { apiServer, serverDryRun } from "./server.js";
 import { ensureLinters } from "./tools.js";
 
 /**
  * `make validate`: synthesizes both profiles, renders the chart with default and production
  * values, adds to each what the controller makes of its Elections, checks every object against its
- * schema and every cross-reference, and runs Checkov and kube-score over each of the four; a
- * linter's finding fails unless lint-exceptions.ts covers it.
+ * schema and every cross-reference, runs Checkov and kube-score over each of the four (a linter's
+ * finding fails unless lint-exceptions.ts covers it), and has a real API server dry-run each.
  * One line per stage; the last line sums it up.
  */
 export interface ValidationSummary {
@@ -22,10 +23,18 @@ export interface ValidationSummary {
   readonly profiles: number;
   readonly helm: "ok" | "failed";
   readonly lint: "ok" | "failed";
+  readonly server: "ok" | "failed";
   readonly errors: string[];
 }
 
-export function validateAll(log: (line: string) => void = () => {}): ValidationSummary {
+/**
+ * `kubeconfig` names the API server each rendering is dry-run against (the local stack's, which
+ * `make validate` brings up); without one, the server stage fails and says so.
+ */
+export function validateAll(
+  log: (line: string) => void = () => {},
+  kubeconfig: string | undefined = process.env.KUBECONFIG,
+): ValidationSummary {
   const errors: string[] = [];
   let objects = 0;
   const started = Date.now();
@@ -97,17 +106,33 @@ export function validateAll(log: (line: string) => void = () => {}): ValidationS
     stage("lint", "checkov and kube-score", [(e as Error).message]);
   }
   const lintOk = errors.length === errorsBeforeLint && results.length === renderings.length;
+
+  const errorsBeforeServer = errors.length;
+  const server = apiServer(kubeconfig);
+  if (typeof server === "string") {
+    stage("server", "server-side dry run", [server]);
+  } else {
+    for (const r of renderings) {
+      const { accepted, errors: refused } = serverDryRun(server, r.objects);
+      stage(
+        `server ${r.name}`,
+        `${accepted} objects accepted by kube-apiserver ${server.version} (dry run)`,
+        refused,
+      );
+    }
+  }
   return {
     objects,
     profiles: profiles.length,
     helm: helmOk ? "ok" : "failed",
     lint: lintOk ? "ok" : "failed",
+    server: errors.length === errorsBeforeServer ? "ok" : "failed",
     errors,
   };
 }
 
 export function summaryLine(s: ValidationSummary): string {
-  return `validate: objects=${s.objects} profiles=${s.profiles} helm=${s.helm} lint=${s.lint} errors=${s.errors.length}`;
+  return `validate: objects=${s.objects} profiles=${s.profiles} helm=${s.helm} lint=${s.lint} server=${s.server} errors=${s.errors.length}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

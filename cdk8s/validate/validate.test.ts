@@ -19,7 +19,6 @@ import { buildChart, chartDir, staleFiles } from "../helm/chart.js";
 import { ensureHelm, ensureHelmAsync, helmLint, helmTemplate, productionValues } from "../helm/helm.js";
 import { writeDashboards } from "../../dashboards/build.js";
 import { checkAll, checkDefaultDeny, checkRbac, checkReferences, checkWorkloads } from "./crossrefs.js";
-import { summaryLine, validateAll } from "./run.js";
 import { SchemaValidator } from "./schemas.js";
 import { controllerWillApply } from "./controlled.js";
 import { ensureLintersAsync } from "./tools.js";
@@ -335,20 +334,4 @@ describe("the Helm chart", () => {
     expect(notes(["grafana.serviceType=ClusterIP"])).toMatch(/port-forward svc\/livetally-grafana 3000:3000/);
     expect(notes(["grafana.enabled=false"])).toMatch(/Grafana is off/);
   });
-});
-
-describe("make validate", () => {
-  beforeAll(async () => {
-    await ensureHelmAsync();
-    await ensureLintersAsync();
-  }, 900_000);
-
-  it("ends with the summary line and finds no error", () => {
-    const lines: string[] = [];
-    const summary = validateAll((l) => lines.push(l));
-    expect(summary.errors).toEqual([]);
-    expect(lines.some((l) => l.includes("helm production values"))).toBe(true);
-    expect(lines.some((l) => l.includes("lint helm production values: checkov passed="))).toBe(true);
-    expect(summaryLine(summary)).toMatch(/^validate: objects=\d+ profiles=2 helm=ok lint=ok errors=0$/);
-  }, 300_000);
 });
