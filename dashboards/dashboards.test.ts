@@ -22,6 +22,8 @@ import {
 } from "./model.js";
 import { documentedExporterMetricNames } from "./operations/exporter-metrics.js";
 import { OPERATIONS_UID } from "./operations/dashboard.js";
+import { createControllerMetrics } from "../controller/metrics.js";
+import type { Registry } from "prom-client";
 import { electionVariableQuery } from "./operations/queries.js";
 import { applyTransformations, type GroupByOptions } from "./transformations.js";
 import { dashboardProblems } from "./validate.js";
@@ -51,16 +53,19 @@ const ELECTION_TABLE = /^\$\{election:raw\}\.(\w+)$/;
 
 const variableOf = (d: DashboardJson, name: string) => d.templating.list?.find((v) => v.name === name);
 
-/** The metric names a service exposes, a histogram's series included. */
-async function registeredNames(): Promise<Set<string>> {
+/** The series names a registry exposes, histograms' _bucket, _sum and _count included. */
+async function seriesNames(registry: Registry): Promise<Set<string>> {
   const names = new Set<string>();
-  for (const metric of await createMetrics("general-2026").registry.getMetricsAsJSON()) {
+  for (const metric of await registry.getMetricsAsJSON()) {
     names.add(metric.name);
     if (String(metric.type) === "histogram")
       for (const s of ["_bucket", "_sum", "_count"]) names.add(metric.name + s);
   }
   return names;
 }
+
+const registeredNames = () => seriesNames(createMetrics("general-2026").registry);
+const controllerNames = () => seriesNames(createControllerMetrics().registry);
 
 describe("both dashboards", () => {
   it("are valid for the SDK's dashboard schema: version, required fields, ids, grid, datasources", () => {
@@ -285,8 +290,8 @@ describe("operations", () => {
     expect(promTargetsOf(operations).length).toBeGreaterThanOrEqual(panels.length);
   });
 
-  it("uses only metric names our services register or the exporters document", async () => {
-    const ours = await registeredNames();
+  it("uses only metric names our services and controller register or the exporters document", async () => {
+    const ours = new Set([...(await registeredNames()), ...(await controllerNames())]);
     for (const { panel, target } of promTargetsOf(operations)) {
       const names = metricNames(target.expr ?? "");
       expect(names.length, `${panel.title}: ${target.expr}`).toBeGreaterThan(0);

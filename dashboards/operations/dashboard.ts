@@ -54,24 +54,22 @@ function graph(
 }
 
 /**
- * A broker health number, coloured by whether a healthy cluster shows zero (under-replicated
- * partitions, say) or a positive count (brokers online).
+ * A health number, coloured by whether a healthy platform shows zero (under-replicated partitions,
+ * say), a positive count (brokers online) or exactly one (controller replicas leading).
  */
 function health(
   title: string,
   targets: readonly PromTarget[],
-  healthy: "zero" | "positive",
+  healthy: "zero" | "positive" | "one",
 ): stat.PanelBuilder {
+  const red = (value: number | null) => ({ value, color: "red" });
+  const green = (value: number | null) => ({ value, color: "green" });
   const steps =
     healthy === "zero"
-      ? [
-          { value: null, color: "green" },
-          { value: 1, color: "red" },
-        ]
-      : [
-          { value: null, color: "red" },
-          { value: 1, color: "green" },
-        ];
+      ? [green(null), red(1)]
+      : healthy === "positive"
+        ? [red(null), green(1)]
+        : [red(null), green(1), red(2)];
   return new stat.PanelBuilder()
     .title(title)
     .targets(promTargets(targets))
@@ -88,7 +86,7 @@ export function operationsDashboard(): Dashboard {
   const builder = new DashboardBuilder("livetally — operations")
     .uid(OPERATIONS_UID)
     .description(
-      "Throughput, latency and health of the election services (by election), Flink, PostgreSQL and Kafka.",
+      "Throughput, latency and health of the election services (by election), the Election controller, Flink, PostgreSQL and Kafka.",
     )
     .tags(["livetally", "operations"])
     .editable()
@@ -102,6 +100,13 @@ export function operationsDashboard(): Dashboard {
     .withPanel(graph("Voting batch latency", q.batchLatency, "s", 8))
     .withPanel(graph("Voters registered per second", q.votersRegistered, "ops", 8))
     .withPanel(graph("Consumer lag per group", q.consumerLag, "short", 24))
+    .withRow(new RowBuilder("Election controller"))
+    .withPanel(health("Replicas leading", q.controllerLeaders, "one"))
+    .withPanel(graph("Elections by phase", q.controllerPhases, "short", 10).height(4))
+    .withPanel(graph("Election keys queued", q.controllerQueue, "short", 10).height(4))
+    .withPanel(graph("Reconciles per second", q.controllerReconciles, "ops", 8))
+    .withPanel(graph("Reconcile duration", q.controllerDuration, "s", 8))
+    .withPanel(graph("Watches restarted", q.controllerWatchRestarts, "short", 8))
     .withRow(new RowBuilder("Flink tally job"))
     .withPanel(graph("Records in / out per second", q.flinkRecords, "ops", 12))
     .withPanel(graph("Backpressure and busy time", q.backpressure, "ms", 12))

@@ -1,4 +1,8 @@
-import { ELECTION_LABEL, metricNames } from "../../producers/runtime/metric-names.js";
+import {
+  ELECTION_LABEL,
+  controllerMetricNames as controller,
+  metricNames,
+} from "../../producers/runtime/metric-names.js";
 import type { PromTarget } from "../panels.js";
 
 /**
@@ -22,6 +26,24 @@ const electionInLegend = `{{${ELECTION_LABEL}}}`;
 export const electionVariableQuery = `label_values(${metricNames.votesCast}, ${ELECTION_LABEL})`;
 
 export const operationsQueries = {
+  // The controller: one replica leads and reconciles; its metrics carry no election label.
+  controllerReconciles: [
+    { expr: `sum by (outcome) (${rate(controller.reconciles)})`, legend: "{{outcome}}" },
+    { expr: `sum(${rate(controller.reconcileErrors)})`, legend: "errors (retried with backoff)" },
+  ],
+  controllerDuration: [0.5, 0.99].map((quantile) => ({
+    expr: `histogram_quantile(${quantile}, sum by (le) (${rate(`${controller.reconcileDuration}_bucket`)}))`,
+    legend: `p${quantile * 100}`,
+  })),
+  controllerQueue: [{ expr: `max(${controller.queueDepth})`, legend: "Elections waiting for a worker" }],
+  controllerLeaders: [{ expr: `sum(${controller.leader})`, legend: "replicas leading" }],
+  controllerPhases: [{ expr: `max by (phase) (${controller.elections})`, legend: "{{phase}}" }],
+  controllerWatchRestarts: [
+    {
+      expr: `sum by (resource) (increase(${controller.watchRestarts}[$__rate_interval]))`,
+      legend: "{{resource}}",
+    },
+  ],
   votes: [
     { expr: perElection(metricNames.votesCast), legend: `cast: ${electionInLegend}` },
     { expr: perElection(metricNames.votesReemitted), legend: `re-emitted: ${electionInLegend}` },
