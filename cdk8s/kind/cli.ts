@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, versions } from "../../versions.js";
-import { synthesize } from "../app.js";
+import { stringify } from "yaml";
+import { controlledObjects, electionResourceObject, readPlatformFiles, synthesize } from "../app.js";
 import { platformConfig } from "../config.js";
 import { dockerBuild, imageBuilds } from "../images.js";
 import { grafana } from "../names.js";
@@ -61,14 +62,34 @@ function credential(key: "admin-user" | "admin-password", config = platformConfi
 
 function up(): void {
   const config = platformConfig("kind");
-  const clusterConfigFile = join(repoRoot, "build", "kind", "cluster.yaml");
-  if (!dryRun) {
-    mkdirSync(join(clusterConfigFile, ".."), { recursive: true });
-    writeFileSync(clusterConfigFile, kindClusterConfig(versions()));
-  } else {
-    console.log(`kind cluster config (${clusterConfigFile}):\n${kindClusterConfig(versions())}`);
-  }
-  run(kindUpPlan({ config, objects: synthesize(config), clusterConfigFile }));
+  const files = readPlatformFiles("kind");
+  // kind's example: the default election with the smaller electorate a laptop tallies in seconds.
+  const [election] = files.elections;
+  if (election === undefined) throw new Error("the kind profile installs no election");
+  const written = (name: string, text: string) => {
+    const file = join(repoRoot, "build", "kind", name);
+    if (!dryRun) {
+      mkdirSync(join(file, ".."), { recursive: true });
+      writeFileSync(file, text);
+    } else {
+      console.log(`${file}:\n${text}`);
+    }
+    return file;
+  };
+  const clusterConfigFile = written("cluster.yaml", kindClusterConfig(versions()));
+  const electionFile = written(
+    "election.yaml",
+    stringify(electionResourceObject(election), { lineWidth: 0 }),
+  );
+  run(
+    kindUpPlan({
+      config,
+      objects: synthesize(config, { ...files, elections: [] }),
+      clusterConfigFile,
+      election: { name: election.metadata.name, file: electionFile },
+      electionObjects: controlledObjects(config, [election], files),
+    }),
+  );
   const url = `http://localhost:${grafana.port}`;
   if (dryRun) {
     console.log(`Grafana: ${url}`);

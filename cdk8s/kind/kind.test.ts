@@ -3,7 +3,7 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { repoRoot, versions } from "../../versions.js";
-import { synthesize } from "../app.js";
+import { clusterObjects } from "../app.js";
 import { platformConfig } from "../config.js";
 import { imageBuilds } from "../images.js";
 
@@ -83,8 +83,8 @@ describe("DRY_RUN=1 make kind-up", () => {
     expect(install).toBeGreaterThan(lastLoad);
   });
 
-  it("waits for every resource the platform needs, one by one, with progress", () => {
-    const objects = synthesize(platformConfig("kind"));
+  it("waits for every resource the platform and its example Election need, one by one, with progress", () => {
+    const objects = clusterObjects(platformConfig("kind"));
     const awaited = ["Cluster", "Kafka", "KafkaTopic", "KafkaUser", "Deployment", "Job", "FlinkDeployment"];
     const waits = commands.filter((c) => c.includes(" wait ") || c.includes(" rollout status "));
     for (const o of objects.filter((x) => awaited.includes(x.kind))) {
@@ -94,6 +94,20 @@ describe("DRY_RUN=1 make kind-up", () => {
       ).toBe(true);
     }
     expect(out).toMatch(/ready 1\/\d+: /);
+  });
+
+  it("installs the platform without elections, then applies the example Election and lists the elections", () => {
+    const install = commands.find((c) => /helm upgrade --install livetally /.test(c)) ?? "";
+    expect(install).toMatch(/--set elections=\{\}$/);
+    const apply = commands.findIndex((c) =>
+      /kubectl .* apply --filename \S*build\/kind\/election\.yaml$/.test(c),
+    );
+    expect(apply).toBeGreaterThan(commands.indexOf(install));
+    expect(out).toMatch(/kind: Election\n[\s\S]*name: general-2026\n[\s\S]*voters: 1000\n/);
+    expect(commands[apply + 1]).toMatch(
+      /wait election\.livetally\.io\/general-2026 --for=condition=Provisioned/,
+    );
+    expect(commands.at(-1)).toMatch(/kubectl --context kind-livetally --namespace livetally get elections$/);
   });
 
   it("only ever talks to the kind cluster, and ends with Grafana's URL and credentials", () => {

@@ -185,9 +185,14 @@ export function readinessSteps(objects: readonly K8sObject[]): Step[] {
 
 export interface KindUpOptions {
   readonly config: PlatformConfig;
+  /** The platform the chart installs, without elections. */
   readonly objects: readonly K8sObject[];
   /** Where the kind cluster config is written. */
   readonly clusterConfigFile: string;
+  /** The example Election applied once the platform is up, and the file it is written to. */
+  readonly election: { readonly name: string; readonly file: string };
+  /** What the controller makes of that Election (controlledObjects), to wait for. */
+  readonly electionObjects: readonly K8sObject[];
 }
 
 /** Every command of `make kind-up`, in order. */
@@ -227,6 +232,7 @@ export function kindUpPlan(o: KindUpOptions): Step[] {
       },
     ]),
     {
+      // The platform alone: the election comes next, as an operations person brings one.
       title: "livetally from charts/livetally",
       command: [
         bin("helm"),
@@ -238,9 +244,23 @@ export function kindUpPlan(o: KindUpOptions): Step[] {
         NAMESPACE,
         "--kube-context",
         CONTEXT,
+        "--set",
+        "elections={}",
       ],
     },
     ...readinessSteps(o.objects),
+    { title: `the Election ${o.election.name}`, command: kubectl("apply", "--filename", o.election.file) },
+    {
+      title: `the controller applies ${o.election.name}'s objects`,
+      command: kubectl(
+        "wait",
+        `election.livetally.io/${o.election.name}`,
+        "--for=condition=Provisioned",
+        "--timeout=5m",
+      ),
+    },
+    ...readinessSteps(o.electionObjects).map((s) => ({ ...s, title: `${o.election.name} ${s.title}` })),
+    { title: "kubectl get elections", command: kubectl("get", "elections") },
   ];
 }
 
