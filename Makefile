@@ -75,4 +75,4 @@ flink-runner: ## Build the Flink SQL runner jar and run its tests (flink-sql/run
 	cd flink-sql/runner && mvn -B -q $(MAVEN_PINS) package
 
 # Each part of the pipeline keeps its own targets beside its code.
-include producers/producers.mk demo/demo.mk chaos/chaos.mk bench/bench.mk dashboards/dashboards.mk cdk8s/cdk8s.mk toolchain.mk
+include producers/producers.mk controller/controller.mk demo/demo.mk chaos/chaos.mk bench/bench.mk dashboards/dashboards.mk cdk8s/cdk8s.mk toolchain.mk

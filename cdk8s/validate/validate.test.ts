@@ -21,7 +21,6 @@ import { writeDashboards } from "../../dashboards/build.js";
 import { checkAll, checkDefaultDeny, checkRbac, checkReferences, checkWorkloads } from "./crossrefs.js";
 import { SchemaValidator } from "./schemas.js";
 import { controllerWillApply } from "./controlled.js";
-import { ensureLintersAsync } from "./tools.js";
 
 // Compiling the CRD schemas and running helm take seconds each on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
