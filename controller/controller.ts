@@ -6,7 +6,7 @@ import { kindPath, ownedKinds, ownedSelector, type OwnedKind } from "./desired.j
 import { electionKey, electionsPath, keyOf, type ElectionResource } from "./election-resource.js";
 import { Watched } from "./informer.js";
 import { apiMessage, type Kube } from "./kube.js";
-import type { ControllerMetrics } from "./metrics.js";
+import { zeroSeries, type ControllerMetrics } from "./metrics.js";
 import { GRAFANA_USER_KEY, Reconciler, type ReconcilerDeps } from "./reconciler.js";
 import { WorkQueue } from "./work-queue.js";
 
@@ -72,6 +72,7 @@ export class ElectionController {
         }),
       );
     }
+    zeroSeries(metrics, [r.plural, ...ownedKinds.map((k) => k.kind)]);
     this.reconciler = new Reconciler({
       ...o.reconciler,
       kube,

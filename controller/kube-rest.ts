@@ -7,6 +7,9 @@ import {
   type KubernetesObject,
 } from "@kubernetes/client-node";
 
+/** A request the API server has not answered in this long is given up (and retried by its caller). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** A kind as the API serves it, from discovery. */
 interface ApiResource {
   readonly name: string;
@@ -72,6 +75,9 @@ export class KubeRest {
           }
         });
       });
+      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        req.destroy(new Error(`${method} ${url.pathname}: no answer in ${REQUEST_TIMEOUT_MS} ms`)),
+      );
       req.on("error", reject);
       if (body !== undefined) req.write(body);
       req.end();

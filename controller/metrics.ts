@@ -55,4 +55,25 @@ export function createControllerMetrics() {
 
 export type ControllerMetrics = ReturnType<typeof createControllerMetrics>;
 
+/**
+ * Every series of a labelled counter or gauge at zero from the start, so the dashboard shows zero
+ * rather than nothing and rate() has a point to start from.
+ */
+export function zeroSeries(metrics: ControllerMetrics, watched: readonly string[]): void {
+  for (const outcome of ["applied", "unchanged", "removed"] as const) metrics.reconciles.inc({ outcome }, 0);
+  for (const resource of watched) metrics.watchRestarts.inc({ resource }, 0);
+  for (const phase of PHASES) metrics.elections.set({ phase }, 0);
+  metrics.leader.set(0);
+}
+
 export type Phase = NonNullable<ElectionStatus["phase"]>;
+
+export const PHASES: readonly Phase[] = [
+  "Pending",
+  "Provisioning",
+  "Registering",
+  "Voting",
+  "Tallying",
+  "Certified",
+  "Failed",
+];

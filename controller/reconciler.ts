@@ -4,13 +4,14 @@ import { controller, electionObjectNames, grafana, labels } from "../cdk8s/names
 import type { Logger } from "../producers/runtime/log.js";
 import { electionNames } from "../schemas/election/names.js";
 import { electionResource } from "../schemas/election/resource.js";
+import type { Election } from "../schemas/generated/election.js";
 import type { ElectionStatus } from "../schemas/generated/election-status.js";
 import { desiredObjects, objectKey, versionOf, type OwnedKind } from "./desired.js";
 import { electionDocument, keyOf, type ElectionResource } from "./election-resource.js";
 import type { EventRecorder } from "./events.js";
 import type { Watched } from "./informer.js";
 import { apiMessage, apiStatus, isConflict, isNotFound, type Kube } from "./kube.js";
-import type { ControllerMetrics, ReconcileOutcome } from "./metrics.js";
+import { PHASES, type ControllerMetrics, type ReconcileOutcome } from "./metrics.js";
 import type { ElectionObserver } from "./observe.js";
 import { certificationDue, isSettled, nextStatus, type JobState, type Stage } from "./phase.js";
 import type { Platform } from "./platform.js";
@@ -44,6 +45,18 @@ export interface ReconcileResult {
  */
 export const GRAFANA_USER_KEY = "grafana-kafka-user";
 
+/**
+ * A value as JSON with every object's keys sorted: the status read back is compared by content, not
+ * by spelling, since nothing promises that the API server keeps the order of its fields.
+ */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
 /** How long to wait between steps of removing a deleted Election's data. */
 const REMOVAL_POLL_MS = 2000;
 const STATUS_ATTEMPTS = 5;
@@ -56,6 +69,8 @@ const STATUS_ATTEMPTS = 5;
 export class Reconciler {
   /** What each Election's objects were when this process last applied them: generation or resourceVersion. */
   private readonly applied = new Map<string, Map<string, string>>();
+  /** Each Election's objects as last built, for its uid and generation. */
+  private readonly built = new Map<string, { readonly key: string; readonly objects: K8sObject[] }>();
   /** The Elections Grafana's Kafka user was last applied for, and its version as applied. */
   private grafanaUser: { readonly names: string; readonly version: string } | undefined;
   /** The last removal step said of each Election being deleted, so an event is recorded once per step. */
@@ -69,6 +84,7 @@ export class Reconciler {
     const resource = this.d.elections.get(name, namespace);
     if (resource === undefined) {
       this.applied.delete(key);
+      this.built.delete(key);
       this.removing.delete(key);
       return {};
     }
@@ -82,7 +98,7 @@ export class Reconciler {
       this.d.metrics.reconciles.inc({ outcome: "unchanged" });
       return {};
     }
-    const desired = desiredObjects(this.d.platform, resource, document.election);
+    const desired = this.desired(resource, document.election);
     let outcome: ReconcileOutcome = "unchanged";
     if (this.needsApply(resource, desired)) {
       try {
@@ -103,6 +119,16 @@ export class Reconciler {
     const stage = await this.observe(resource, desired.length, document.election.spec.electorate.seed);
     const status = await this.settle(resource, stage, document.election.spec.electorate.voters);
     return isSettled(status) ? {} : { requeueAfterMs: this.d.observeIntervalMs };
+  }
+
+  /** The Election's objects, built once per generation of it (a synthesis costs milliseconds). */
+  private desired(resource: ElectionResource, election: Election): K8sObject[] {
+    const key = `${resource.metadata.uid}@${resource.metadata.generation}`;
+    const cached = this.built.get(keyOf(resource));
+    if (cached?.key === key) return cached.objects;
+    const objects = desiredObjects(this.d.platform, resource, election);
+    this.built.set(keyOf(resource), { key, objects });
+    return objects;
   }
 
   /** Whether anything of the Election's objects differs from what this process last applied. */
@@ -195,7 +221,7 @@ export class Reconciler {
     const { status, events } = settled
       ? { status: { ...settled, observedGeneration: generation }, events: [] }
       : nextStatus(resource.status, generation, electorate, stage, new Date());
-    if (JSON.stringify(status) !== JSON.stringify(resource.status)) await this.writeStatus(resource, status);
+    if (canonical(status) !== canonical(resource.status)) await this.writeStatus(resource, status);
     for (const event of events) await this.d.events.record(resource, event);
     if (status.phase !== resource.status?.phase) {
       this.d.log.info("phase", { election: keyOf(resource), from: resource.status?.phase, to: status.phase });
@@ -315,12 +341,8 @@ export class Reconciler {
 
   /** Elections by phase, for the metrics. */
   countPhases(): void {
-    const counts = new Map<string, number>();
-    for (const e of this.d.elections.list()) {
-      const phase = e.status?.phase ?? "Pending";
-      counts.set(phase, (counts.get(phase) ?? 0) + 1);
-    }
-    this.d.metrics.elections.reset();
-    for (const [phase, n] of counts) this.d.metrics.elections.set({ phase }, n);
+    const phases = this.d.elections.list().map((e) => e.status?.phase ?? "Pending");
+    for (const phase of PHASES)
+      this.d.metrics.elections.set({ phase }, phases.filter((p) => p === phase).length);
   }
 }

@@ -6,6 +6,8 @@ import { electionObjects, grafanaKafkaUser } from "../../cdk8s/app.js";
 import { platformConfig } from "../../cdk8s/config.js";
 import { controller, grafana, labels, services } from "../../cdk8s/names.js";
 import { ownedKinds } from "../../controller/desired.js";
+import { metricNames, promTargetsOf, type DashboardJson } from "../../dashboards/model.js";
+import { operationsDashboard } from "../../dashboards/operations/dashboard.js";
 import { loadElection, withOverrides } from "../../local/election/document.js";
 import { stopByPidFile } from "../../local/processes.js";
 import { stackContext, stackEngines, stackUp } from "../../local/stack.js";
@@ -18,6 +20,7 @@ import {
   awaitElection,
   ControllerProcess,
   deleteElection,
+  getElection,
   NAMESPACE,
   owned,
   sleep,
@@ -167,8 +170,11 @@ describe("the controller and an Election's objects", () => {
     const applied = await ctl.sample("livetally_controller_reconciles_total", 'outcome="applied"');
     const unchanged = await ctl.sample("livetally_controller_reconciles_total", 'outcome="unchanged"');
     const versions = (await ownedObjects()).map((o) => `${key(o)}@${o.metadata?.resourceVersion}`).sort();
+    const election = (await getElection(NAME))?.metadata?.resourceVersion;
     // Three resyncs (every 2 s) and the status refreshes in between.
     await sleep(7_000);
+    // Nor a status written again: the same status, however the API server orders its fields.
+    expect((await getElection(NAME))?.metadata?.resourceVersion).toBe(election);
     expect(await ctl.sample("livetally_controller_reconciles_total", 'outcome="applied"')).toBe(applied);
     expect(await ctl.sample("livetally_controller_reconciles_total", 'outcome="unchanged"')).toBeGreaterThan(
       unchanged + 2,
@@ -176,6 +182,23 @@ describe("the controller and an Election's objects", () => {
     expect((await ownedObjects()).map((o) => `${key(o)}@${o.metadata?.resourceVersion}`).sort()).toEqual(
       versions,
     );
+  });
+
+  it("serves every metric of its own that the operations dashboard's controller row queries", async () => {
+    const text = (await ctl.metrics()) ?? "";
+    const served = new Set(
+      text
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => /^\w+/.exec(l)?.[0]),
+    );
+    const queried = new Set(
+      promTargetsOf(operationsDashboard() as unknown as DashboardJson)
+        .flatMap(({ target }) => metricNames(target.expr ?? ""))
+        .filter((n) => n.startsWith("livetally_controller_")),
+    );
+    expect(queried.size).toBeGreaterThan(5);
+    for (const name of queried) expect(served, name).toContain(name);
   });
 
   it("keeps watching through a restart of the API server (its watches fail, are started again and relist)", async () => {
