@@ -9,7 +9,7 @@ import { validateElection } from "../schemas/election/validate.js";
 import type { Election } from "../schemas/generated/election.js";
 import { repoRoot, versions, type Versions } from "../versions.js";
 import type { PlatformConfig, Profile } from "./config.js";
-import { NAMESPACE, controller, grafana, labels } from "./names.js";
+import { NAMESPACE, grafana, labels, services } from "./names.js";
 import { valuesOf } from "./helm/values.js";
 import { electionSchema } from "../schemas/generated/election.js";
 import { electionStatusSchema } from "../schemas/generated/election-status.js";
@@ -117,7 +117,8 @@ export class LivetallyChart extends Chart {
       statusSchema: electionStatusSchema as OpenApiSchema,
     });
     new ControllerWorkload(this, "controller", {
-      image: imageRef(config.images, controller.image),
+      // The services image holds the controller too (producers/Dockerfile).
+      image: imageRef(config.images, services.image),
       imagePullPolicy: config.images.pullPolicy,
       replicas: config.controller.replicas,
       resources: config.controller.resources,

@@ -9,19 +9,14 @@ import { clusterObjects, synthesize } from "./app.js";
 import { platformConfig } from "./config.js";
 import { dockerBuild, dockerfileArgs, imageBuilds } from "./images.js";
 import { kafkaDatasource } from "../dashboards/datasources.js";
-import { controller, flink, grafana, services } from "./names.js";
+import { flink, grafana, services } from "./names.js";
 import { RUN_AS_ID } from "./lib/security.js";
 
 // The build test compiles the services with tsc.
 vi.setConfig({ testTimeout: 120_000 });
 
 const read = (path: string) => readFileSync(join(repoRoot, path), "utf8");
-const dockerfiles = [
-  "producers/Dockerfile",
-  "flink-sql/Dockerfile",
-  "controller/Dockerfile",
-  "dashboards/Dockerfile",
-];
+const dockerfiles = ["producers/Dockerfile", "flink-sql/Dockerfile", "dashboards/Dockerfile"];
 
 /** The instructions of a Dockerfile, continuation lines joined, comments dropped. */
 function instructions(text: string): { op: string; args: string }[] {
@@ -84,7 +79,7 @@ describe("the services image", () => {
   });
 
   it("compiles every entrypoint the manifests run", async () => {
-    const objects = clusterObjects(platformConfig("kind")).filter((o) => o.metadata.name !== controller.name);
+    const objects = clusterObjects(platformConfig("kind"));
     const entrypoints = new Set<string>();
     for (const o of objects as unknown as {
       kind: string;
@@ -100,6 +95,7 @@ describe("the services image", () => {
       }
     }
     expect([...entrypoints].sort()).toEqual([
+      "controller/main.js",
       "producers/registration/main.js",
       "producers/setup/main.js",
       "producers/voting/main.js",
@@ -109,29 +105,7 @@ describe("the services image", () => {
       cwd: repoRoot,
     });
     for (const e of entrypoints) expect(existsSync(join(out, e)), e).toBe(true);
-  });
-});
-
-describe("the controller image", () => {
-  const steps = instructions(read("controller/Dockerfile"));
-
-  it("compiles the entrypoint its Deployment runs, and runs it as the manifests run it", async () => {
-    const deployment = synthesize(platformConfig("kind")).find(
-      (o) => o.kind === "Deployment" && o.metadata.name === controller.name,
-    ) as unknown as { spec: { template: { spec: { containers: { command: string[] }[] } } } };
-    const [node, entrypoint] = deployment.spec.template.spec.containers[0]?.command ?? [];
-    expect(node).toBe("node");
-    expect(steps.find((s) => s.op === "CMD")?.args).toBe(`["node", "${entrypoint}"]`);
-    expect(steps.find((s) => s.op === "EXPOSE")?.args).toBe(String(controller.httpPort));
-    expect(steps.filter((s) => s.op === "USER").at(-1)?.args).toBe(`${RUN_AS_ID}:${RUN_AS_ID}`);
-    const out = mkdtempSync(join(tmpdir(), "livetally-controller-dist-"));
-    await promisify(execFile)(
-      "npx",
-      ["--no-install", "tsc", "-p", "controller/tsconfig.build.json", "--outDir", out],
-      { cwd: repoRoot },
-    );
-    expect(existsSync(join(out, entrypoint ?? "?"))).toBe(true);
-    // What it compiles from is what the image copies.
+    // What they compile from is what the image copies.
     const copied = steps.filter((s) => s.op === "COPY" && !s.args.startsWith("--from")).map((s) => s.args);
     for (const dir of readdirSync(out).filter((d) => !d.includes("."))) {
       expect(copied, dir).toContain(`${dir}/ ${dir}/`);

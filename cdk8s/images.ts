@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, versions } from "../versions.js";
 import type { PlatformConfig } from "./config.js";
-import { controller, flink, grafana, services } from "./names.js";
+import { flink, grafana, services } from "./names.js";
 
 /** A livetally image: which Dockerfile builds it, under which name, with which pins. */
 export interface ImageBuild {
@@ -44,11 +44,6 @@ export function imageBuilds(config: PlatformConfig): ImageBuild[] {
       image: imageRef(config.images, flink.image),
       dockerfile: "flink-sql/Dockerfile",
       buildArgs: buildArgs("flink-sql/Dockerfile"),
-    },
-    {
-      image: imageRef(config.images, controller.image),
-      dockerfile: "controller/Dockerfile",
-      buildArgs: buildArgs("controller/Dockerfile"),
     },
     {
       image: imageRef(config.images, grafana.image),

@@ -124,7 +124,6 @@ export const labels = {
  */
 export const controller = {
   name: "livetally-controller",
-  image: "livetally-controller",
   httpPort: 9464,
   /** The finalizer that holds an Election until its data (topics, subjects, database schema) is removed. */
   finalizer: "livetally.io/election-data",

@@ -39,7 +39,7 @@ export interface PlatformBuild {
 }
 
 export interface ControllerWorkloadProps {
-  /** registry/livetally-controller:tag */
+  /** registry/livetally-services:tag: the services image runs the controller too. */
   readonly image: string;
   readonly imagePullPolicy: PullPolicy;
   /** @default 1 */

@@ -55,7 +55,7 @@ export const lintExceptions: readonly LintException[] = [
     check: "CKV_K8S_43",
     objects: ourImages,
     reason:
-      "livetally-services, livetally-controller and livetally-grafana are images this project builds from this repository " +
+      "livetally-services (the services and the controller) and livetally-grafana are images this project builds from this repository " +
       "(Grafana's on the release pinned in versions.env, with the Kafka plugin pinned there too) and tags " +
       "with its release (images.tag; templates/checks.yaml refuses latest). kind loads them locally, " +
       "where they have no registry digest to pin.",
