@@ -19,7 +19,7 @@ import {
   leaseHolder,
   NAMESPACE,
   owned,
-  sleep,
+  watchElection,
 } from "./support/kubernetes.js";
 
 /**
@@ -40,17 +40,9 @@ const PHASES = ["Pending", "Provisioning", "Registering", "Voting", "Tallying", 
 
 let first: ControllerProcess | undefined;
 let second: ControllerProcess | undefined;
+/** Every phase the Election's status showed, in order: from a watch, so none is missed. */
 const seen: string[] = [];
-let watching = true;
-
-/** Every phase the Election's status shows, in order, as a reader polling it sees them. */
-async function followPhases(): Promise<void> {
-  while (watching) {
-    const phase = (await getElection(NAME).catch(() => undefined))?.status?.phase;
-    if (phase && seen.at(-1) !== phase) seen.push(phase);
-    await sleep(100);
-  }
-}
+let stopWatching: () => void = () => {};
 
 async function ownedUids(): Promise<string[]> {
   const all = await Promise.all(ownedKinds.map((k) => owned(k.apiVersion, k.kind, NAME)));
@@ -74,7 +66,10 @@ beforeAll(async () => {
   await deleteElection(NAME);
   await applyElection(election);
   await awaitElection(NAME, (e) => e.status?.phase === "Provisioning", "provisioned");
-  const following = followPhases();
+  stopWatching = watchElection(NAME, (e) => {
+    const phase = e.status?.phase;
+    if (phase && seen.at(-1) !== phase) seen.push(phase);
+  });
   const running = runElection({
     election,
     resume: false,
@@ -97,12 +92,11 @@ beforeAll(async () => {
   tookOverMs = Date.now() - killedAt;
   result = await running;
   await awaitElection(NAME, (e) => e.status?.phase === "Certified", "certified", 120_000);
-  watching = false;
-  await following;
+  stopWatching();
 }, 600_000);
 
 afterAll(async () => {
-  watching = false;
+  stopWatching();
   await deleteElection(NAME).catch(() => undefined);
   await second?.stop();
   await first?.stop();

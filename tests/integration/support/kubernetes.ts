@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { CustomObjectsApi, KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { CustomObjectsApi, KubeConfig, Watch, type KubernetesObject } from "@kubernetes/client-node";
 import { stringify } from "yaml";
 import { controller as names } from "../../../cdk8s/names.js";
 import { KubeRest } from "../../../controller/kube-rest.js";
@@ -85,6 +85,38 @@ export function awaitElection(
     },
     { timeoutMs, intervalMs: 250, what: `${name}: ${what}` },
   );
+}
+
+/**
+ * Every version of the Election the API server stores from now on, as a watch delivers them, so no
+ * status is missed however briefly it held; stops when the returned function is called.
+ */
+export function watchElection(name: string, onChange: (e: ElectionObject) => void): () => void {
+  const config = new KubeConfig();
+  config.loadFromFile(paths.adminKubeconfig);
+  const r = electionResource;
+  const path = `/apis/${r.group}/${r.version}/namespaces/${NAMESPACE}/${r.plural}`;
+  let stopped = false;
+  let request: AbortController | undefined;
+  let resourceVersion: string | undefined;
+  const start = async (): Promise<void> => {
+    if (stopped) return;
+    request = await new Watch(config).watch(
+      path,
+      { fieldSelector: `metadata.name=${name}`, ...(resourceVersion ? { resourceVersion } : {}) },
+      (_phase, object: ElectionObject) => {
+        resourceVersion = object.metadata?.resourceVersion;
+        onChange(object);
+      },
+      // A watch the server ends is taken up again where it stopped.
+      () => void start().catch(() => undefined),
+    );
+  };
+  void start();
+  return () => {
+    stopped = true;
+    request?.abort();
+  };
 }
 
 /** Deletes the Election if it is there and waits until it is gone (its finalizer done). */
